@@ -1,0 +1,249 @@
+package descriptor
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path"
+
+	"strings"
+
+	"github.com/berth-dev/berth/generator/gomod"
+	"github.com/berth-dev/berth/generator/model"
+)
+
+// Defaults, in one place; service.schema.json's descriptions state the same values.
+const (
+	defaultUser      = 65532
+	defaultReplicas  = 1
+	defaultTargetCPU = 80
+	defaultPort      = 8080
+	debianRelease    = "trixie"
+	distrolessSuffix = "debian13"
+	alpineRelease    = "3.23"
+)
+
+// BuilderImage is the golang image berth builds with for a Go release: Debian (glibc)
+// unless a cgo build must match an alpine (musl) runtime.
+func BuilderImage(goVersion string, runtime model.Runtime, cgo bool) string {
+	if cgo && runtime == model.Alpine {
+		return fmt.Sprintf("golang:%s-alpine%s", goVersion, alpineRelease)
+	}
+	return fmt.Sprintf("golang:%s-%s", goVersion, debianRelease)
+}
+
+// RuntimeImage is the base of the final stage; "" for scratch.
+func RuntimeImage(runtime model.Runtime, cgo bool) string {
+	switch runtime {
+	case model.Scratch:
+		return ""
+	case model.Alpine:
+		return "alpine:" + alpineRelease
+	case model.Debian:
+		return "debian:" + debianRelease + "-slim"
+	}
+	if cgo {
+		return "gcr.io/distroless/base-" + distrolessSuffix + ":nonroot"
+	}
+	return "gcr.io/distroless/static-" + distrolessSuffix + ":nonroot"
+}
+
+// normalize applies the defaults and turns a valid spec into the model.
+func normalize(file string, s *spec, mod *gomod.Module, vendor gomod.VendorState, repo fs.FS) *model.Service {
+	svc := &model.Service{
+		Name:        s.Metadata.Name,
+		Description: s.Metadata.Description,
+		Source:      path.Base(file),
+		Build:       normalizeBuild(s, mod, vendor),
+		Ports:       normalizePorts(s),
+		Env:         stringValues(s.Env),
+		Secrets:     map[string]model.SecretRef{},
+		Replicas:    defaultReplicas,
+	}
+	svc.Image = normalizeImage(s, svc.Build)
+	for name, ref := range s.Secrets {
+		svc.Secrets[name] = model.SecretRef{Secret: ref.Secret, Key: ref.Key, Optional: ref.Optional}
+	}
+	if s.Replicas != nil {
+		svc.Replicas = *s.Replicas
+	}
+	svc.Config = normalizeConfig(s, repo)
+	svc.Health = normalizeHealth(s, svc.Ports)
+	if s.Resources != nil {
+		svc.Resources = model.Resources{Requests: stringValues(s.Resources.Requests), Limits: stringValues(s.Resources.Limits)}
+	}
+	if a := s.Autoscaling; a != nil {
+		svc.Autoscaling = &model.Autoscaling{MinReplicas: max(a.MinReplicas, 1), MaxReplicas: a.MaxReplicas, TargetCPU: a.TargetCPU, TargetMemory: a.TargetMemory}
+		if a.TargetCPU == 0 && a.TargetMemory == 0 {
+			svc.Autoscaling.TargetCPU = defaultTargetCPU
+		}
+	}
+	if in := s.Ingress; in != nil {
+		svc.Ingress = &model.Ingress{Host: in.Host, Path: cmpOr(in.Path, "/"), Port: cmpOr(in.Port, "http"), ClassName: in.ClassName, TLSSecret: in.TLS}
+	}
+	if a := s.ArgoCD; a != nil {
+		svc.ArgoCD = &model.ArgoCD{
+			RepoURL:   a.RepoURL,
+			Revision:  cmpOr(a.Revision, "HEAD"),
+			Path:      cmpOr(a.Path, "deploy"),
+			Project:   cmpOr(a.Project, "default"),
+			Namespace: cmpOr(a.Namespace, svc.Name+"-{{env}}"),
+		}
+	}
+	return svc
+}
+
+func normalizeBuild(s *spec, mod *gomod.Module, vendor gomod.VendorState) model.Build {
+	b := model.Build{
+		Context:   path.Clean(cmpOr(s.Build.Context, ".")),
+		Go:        s.Build.Go,
+		GoFrom:    "descriptor",
+		CGO:       s.Build.CGO,
+		Tags:      s.Build.Tags,
+		Ldflags:   s.Build.Ldflags,
+		GoPrivate: s.Build.GoPrivate,
+		PIE:       s.Build.PIE,
+	}
+	if b.Go == "" && mod != nil {
+		b.Go, b.GoFrom = mod.GoVersion()
+	}
+	switch vendorMode(s.Build.Vendor) {
+	case "true":
+		b.Vendor = true
+	case "auto":
+		b.Vendor = vendor == gomod.Consistent
+	}
+	if len(s.Build.Binaries) == 0 {
+		b.Binaries = []model.Binary{{Name: s.Metadata.Name, Package: cmpOr(s.Build.Main, ".")}}
+		b.Entrypoint = s.Metadata.Name
+		return b
+	}
+	for _, name := range sortedKeys(s.Build.Binaries) {
+		b.Binaries = append(b.Binaries, model.Binary{Name: name, Package: s.Build.Binaries[name]})
+	}
+	switch {
+	case s.Build.Entrypoint != "":
+		b.Entrypoint = s.Build.Entrypoint
+	case s.Build.Binaries[s.Metadata.Name] != "":
+		b.Entrypoint = s.Metadata.Name
+	default:
+		b.Entrypoint = b.Binaries[0].Name
+	}
+	return b
+}
+
+func normalizeImage(s *spec, b model.Build) model.Image {
+	img := model.Image{
+		Repository:   cmpOr(s.Image.Repository, s.Metadata.Name),
+		Tag:          s.Image.Tag,
+		Runtime:      model.Runtime(cmpOr(s.Image.Runtime, string(model.Distroless))),
+		BuilderImage: s.Image.BuilderImage,
+		RuntimeImage: s.Image.RuntimeImage,
+		User:         userOf(s),
+		Syntax:       s.Image.Syntax,
+	}
+	if img.BuilderImage == "" {
+		img.BuilderImage = BuilderImage(b.Go, img.Runtime, b.CGO)
+	}
+	if img.RuntimeImage == "" {
+		img.RuntimeImage = RuntimeImage(img.Runtime, b.CGO)
+	}
+	return img
+}
+
+func normalizePorts(s *spec) []model.Port {
+	if s.Ports == nil {
+		return []model.Port{{Name: "http", Port: defaultPort}}
+	}
+	var out []model.Port
+	for _, name := range sortedKeys(*s.Ports) {
+		out = append(out, model.Port{Name: name, Port: (*s.Ports)[name]})
+	}
+	return out
+}
+
+func normalizeConfig(s *spec, repo fs.FS) *model.Config {
+	if s.Config == nil || len(s.Config.Files) == 0 {
+		return nil
+	}
+	c := &model.Config{MountPath: cmpOr(s.Config.MountPath, "/etc/"+s.Metadata.Name)}
+	for _, name := range sortedKeys(s.Config.Files) {
+		f := model.ConfigFile{Name: name, Source: s.Config.Files[name]}
+		if repo != nil {
+			data, _ := fs.ReadFile(repo, path.Clean(f.Source)) // readability checked by ruleConfigFiles
+			f.Data = string(data)
+		}
+		c.Files = append(c.Files, f)
+	}
+	return c
+}
+
+// normalizeHealth: with no health section, TCP startup and readiness probes on the
+// main port (safe for any listener); no liveness probe, because a liveness probe
+// identical to readiness restarts pods that are merely busy.
+func normalizeHealth(s *spec, ports []model.Port) model.Health {
+	names := make([]string, len(ports))
+	for i, p := range ports {
+		names[i] = p.Name
+	}
+	if s.Health == nil {
+		port := probePort("", names)
+		if port == "" {
+			return model.Health{}
+		}
+		return model.Health{
+			Startup:   &model.Probe{Kind: model.TCPProbe, Port: port},
+			Readiness: &model.Probe{Kind: model.TCPProbe, Port: port},
+		}
+	}
+	return model.Health{
+		Startup:   toProbe(s.Health.Startup, names),
+		Liveness:  toProbe(s.Health.Liveness, names),
+		Readiness: toProbe(s.Health.Readiness, names),
+		Docker:    s.Health.Docker,
+	}
+}
+
+func toProbe(p *probeSpec, ports []string) *model.Probe {
+	if p == nil {
+		return nil
+	}
+	out := &model.Probe{
+		InitialDelaySeconds: p.InitialDelaySeconds,
+		PeriodSeconds:       p.PeriodSeconds,
+		TimeoutSeconds:      p.TimeoutSeconds,
+		FailureThreshold:    p.FailureThreshold,
+		SuccessThreshold:    p.SuccessThreshold,
+	}
+	switch {
+	case p.HTTP != nil:
+		out.Kind, out.Path = model.HTTPProbe, *p.HTTP
+	case p.GRPC != nil:
+		out.Kind, out.Service = model.GRPCProbe, *p.GRPC
+	case p.Exec != nil:
+		out.Kind, out.Command = model.ExecProbe, p.Exec
+		return out
+	default:
+		out.Kind = model.TCPProbe
+	}
+	out.Port = probePort(p.Port, ports)
+	return out
+}
+
+// stringValues writes env and quantity values as the strings Kubernetes wants.
+func stringValues(m map[string]any) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		switch t := v.(type) {
+		case string:
+			out[k] = t
+		case json.Number:
+			out[k] = t.String()
+		case float64:
+			out[k] = strings.TrimSuffix(fmt.Sprintf("%g", t), ".0")
+		default:
+			out[k] = fmt.Sprint(t)
+		}
+	}
+	return out
+}

@@ -1,0 +1,166 @@
+// Package descriptor reads service.yaml: YAML with positions, the JSON Schema,
+// semantic rules, then defaults, producing the typed model. Every problem is reported
+// at once, located as file:line:col.
+package descriptor
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/berth-dev/berth/generator/gomod"
+	"github.com/berth-dev/berth/generator/model"
+)
+
+// LoadFile reads a descriptor from disk; the repository checks (go.mod, vendor/,
+// packages, config files) look at the descriptor's directory.
+func LoadFile(name string) (*model.Service, Diagnostics, error) {
+	src, err := os.ReadFile(name)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading descriptor: %w", err)
+	}
+	return Load(name, src, os.DirFS(filepath.Dir(name)))
+}
+
+// Load validates src (named file in messages) and returns the model. repo is the
+// descriptor's directory; nil skips the repository checks. The returned Diagnostics
+// are sorted and may hold warnings; when they hold an error the model is nil. The
+// error return is for failures that are not the descriptor's fault.
+func Load(file string, src []byte, repo fs.FS) (*model.Service, Diagnostics, error) {
+	doc, diags := parseYAML(file, src)
+	if doc.root == nil {
+		return nil, diags.sorted(), nil
+	}
+	base := locator{root: doc.root}
+	found, err := validateSchema(doc, base, doc.value)
+	if err != nil {
+		return nil, nil, err
+	}
+	diags = append(diags, found...)
+	if diags.HasErrors() {
+		return nil, diags.sorted(), nil
+	}
+	s, err := decodeSpec(doc.value)
+	if err != nil {
+		return nil, nil, err
+	}
+	rep := &reporter{doc: doc, loc: base}
+	mod, vendor := readModule(repo, s, rep)
+	runRules(&ruleContext{s: s, repo: repo, mod: mod, rep: rep})
+	diags = append(diags, rep.diags...)
+
+	envs := map[string]*spec{}
+	for _, name := range sortedKeys(s.Environments) {
+		es, found, err := loadEnvironment(doc, s, name, repo, mod)
+		if err != nil {
+			return nil, nil, err
+		}
+		diags = append(diags, notRepeated(found, rep.diags)...)
+		envs[name] = es
+	}
+	if diags.HasErrors() {
+		return nil, diags.sorted(), nil
+	}
+	svc := normalize(file, s, mod, vendor, repo)
+	for _, name := range sortedKeys(envs) {
+		view := normalize(file, envs[name], mod, vendor, repo)
+		svc.Environments = append(svc.Environments, model.Environment{Name: name, Service: view})
+	}
+	return svc, diags.sorted(), nil
+}
+
+func runRules(c *ruleContext) {
+	for _, rule := range rules {
+		rule(c)
+	}
+}
+
+// readModule reads go.mod and the vendor state of the build context; a go.mod that
+// does not parse is reported as a finding.
+func readModule(repo fs.FS, s *spec, rep *reporter) (*gomod.Module, gomod.VendorState) {
+	if repo == nil || escapes(s.Build.Context) {
+		return nil, gomod.NoVendor
+	}
+	mod, err := gomod.Read(repo, contextDir(s))
+	switch {
+	case errors.Is(err, gomod.ErrNoGoMod):
+		return nil, gomod.NoVendor
+	case err != nil:
+		rep.add("/build", parentKey, err.Error())
+		return nil, gomod.NoVendor
+	}
+	state, _, err := mod.CheckVendor(repo, contextDir(s))
+	if err != nil {
+		return mod, gomod.NoVendor
+	}
+	return mod, state
+}
+
+// loadEnvironment builds one environment's full view (base merged with its
+// override), checks it with the schema and the rules, and locates findings in the
+// override when it set the value, else at the environment's key.
+func loadEnvironment(doc *document, base *spec, name string, repo fs.FS, mod *gomod.Module) (*spec, Diagnostics, error) {
+	root := doc.value.(map[string]any)
+	override, _ := root["environments"].(map[string]any)[name].(map[string]any)
+	merged := mergeValues(withoutKeys(root, "environments", "argocd"), override)
+	loc := locator{root: doc.root, base: "/environments/" + escapePointer(name), prefix: "/environments/" + escapePointer(name)}
+	found, err := validateSchema(doc, loc, merged)
+	if err != nil || found.HasErrors() {
+		return nil, found, err
+	}
+	es, err := decodeSpec(merged)
+	if err != nil {
+		return nil, nil, err
+	}
+	rep := &reporter{doc: doc, loc: loc}
+	runRules(&ruleContext{s: es, repo: repo, mod: mod, rep: rep, env: true})
+	return es, rep.diags, nil
+}
+
+func withoutKeys(m map[string]any, keys ...string) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	for _, k := range keys {
+		delete(out, k)
+	}
+	return out
+}
+
+// mergeValues applies an environment override: maps merge, lists and scalars
+// replace, null removes. Neither input is modified.
+func mergeValues(base, override map[string]any) map[string]any {
+	out := withoutKeys(base)
+	for k, v := range override {
+		if v == nil {
+			delete(out, k)
+			continue
+		}
+		bm, bok := out[k].(map[string]any)
+		om, ook := v.(map[string]any)
+		if bok && ook {
+			out[k] = mergeValues(bm, om)
+			continue
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// notRepeated drops an environment's findings that the base descriptor already has.
+func notRepeated(env, base Diagnostics) Diagnostics {
+	seen := map[string]bool{}
+	for _, d := range base {
+		seen[d.viewPath+"\x00"+d.Message] = true
+	}
+	var out Diagnostics
+	for _, d := range env {
+		if !seen[d.viewPath+"\x00"+d.Message] {
+			out = append(out, d)
+		}
+	}
+	return out
+}

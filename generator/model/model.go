@@ -1,0 +1,184 @@
+// Package model is the normalized, typed service that every renderer reads: defaults
+// applied, maps turned into sorted slices, no YAML and no I/O.
+package model
+
+// Service is one validated, defaulted descriptor, or one environment's view of it.
+type Service struct {
+	Name        string
+	Description string
+	Source      string // the descriptor's file name, for generated-file headers
+	Build       Build
+	Image       Image
+	Ports       []Port            // sorted by name
+	Env         map[string]string // rendered sorted by name
+	Secrets     map[string]SecretRef
+	Config      *Config
+	Health      Health
+	Resources   Resources
+	Replicas    int
+	Autoscaling *Autoscaling
+	Ingress     *Ingress
+	// Environments holds each environment's full view (base plus its override),
+	// sorted by name; the views themselves have no environments.
+	Environments []Environment
+	ArgoCD       *ArgoCD
+}
+
+// Build says how the builder stage compiles the service.
+type Build struct {
+	Context    string   // directory of go.mod relative to the descriptor; the Docker build context
+	Go         string   // Go release of the builder image
+	GoFrom     string   // where Go came from: "descriptor", "go.mod toolchain", "go.mod go"
+	Binaries   []Binary // sorted by name
+	Entrypoint string   // name of the binary the container runs
+	CGO        bool
+	Vendor     bool // build with -mod=vendor from a consistent vendor/
+	Tags       []string
+	Ldflags    []string
+	GoPrivate  []string
+	PIE        bool
+}
+
+// Binary is one main package built into the image at /<Name>.
+type Binary struct {
+	Name    string
+	Package string // "./cmd/orders"
+}
+
+// Runtime names the family of the final stage's base image.
+type Runtime string
+
+const (
+	Distroless Runtime = "distroless"
+	Scratch    Runtime = "scratch"
+	Alpine     Runtime = "alpine"
+	Debian     Runtime = "debian"
+)
+
+// HasShell reports whether the runtime image ships /bin/sh.
+func (r Runtime) HasShell() bool { return r == Alpine || r == Debian }
+
+// Image describes the built image and its bases.
+type Image struct {
+	Repository   string
+	Tag          string // empty: the chart's appVersion
+	Runtime      Runtime
+	BuilderImage string // resolved: descriptor override or berth's pinned default
+	RuntimeImage string // resolved; empty for scratch
+	User         int
+	Syntax       string // optional "# syntax=" frontend
+}
+
+// Port is one named container port.
+type Port struct {
+	Name string
+	Port int
+}
+
+// SecretRef points an environment variable at a key of a Kubernetes Secret.
+type SecretRef struct {
+	Secret   string
+	Key      string
+	Optional bool
+}
+
+// Config is a set of files shipped as a ConfigMap.
+type Config struct {
+	MountPath string
+	Files     []ConfigFile // sorted by name
+}
+
+// ConfigFile is one file of the ConfigMap; Data is read from Source at load time.
+type ConfigFile struct {
+	Name   string
+	Source string // relative to the descriptor
+	Data   string
+}
+
+// ProbeKind is the mechanism of a probe.
+type ProbeKind string
+
+const (
+	HTTPProbe ProbeKind = "http"
+	TCPProbe  ProbeKind = "tcp"
+	GRPCProbe ProbeKind = "grpc"
+	ExecProbe ProbeKind = "exec"
+)
+
+// Probe is one Kubernetes probe. Timing fields are zero when unset (chart defaults).
+type Probe struct {
+	Kind                ProbeKind
+	Path                string   // http
+	Service             string   // grpc
+	Command             []string // exec
+	Port                string   // named port for http, tcp and grpc
+	InitialDelaySeconds int
+	PeriodSeconds       int
+	TimeoutSeconds      int
+	FailureThreshold    int
+	SuccessThreshold    int
+}
+
+// Health holds the probes (nil: none) and the optional Docker HEALTHCHECK.
+type Health struct {
+	Startup, Liveness, Readiness *Probe
+	Docker                       []string
+}
+
+// Resources are container requests and limits keyed by resource name.
+type Resources struct {
+	Requests map[string]string
+	Limits   map[string]string
+}
+
+// Autoscaling configures an autoscaling/v2 HorizontalPodAutoscaler.
+type Autoscaling struct {
+	MinReplicas  int
+	MaxReplicas  int
+	TargetCPU    int
+	TargetMemory int // 0: not used
+}
+
+// Ingress exposes one named port under a host.
+type Ingress struct {
+	Host      string
+	Path      string
+	Port      string
+	ClassName string
+	TLSSecret string
+}
+
+// Environment is one deployment environment's full view.
+type Environment struct {
+	Name    string
+	Service *Service
+}
+
+// ArgoCD configures the generated ApplicationSet.
+type ArgoCD struct {
+	RepoURL   string
+	Revision  string
+	Path      string
+	Project   string
+	Namespace string // with {{env}} placeholder
+}
+
+// Binary returns the entrypoint binary.
+func (s *Service) EntryBinary() Binary {
+	for _, b := range s.Build.Binaries {
+		if b.Name == s.Build.Entrypoint {
+			return b
+		}
+	}
+	return Binary{}
+}
+
+// Port returns the named port's number, or 0.
+func (s *Service) PortNumber(name string) int {
+	for _, p := range s.Ports {
+		if p.Name == name {
+			return p.Port
+		}
+	}
+	return 0
+}
