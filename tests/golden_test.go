@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/berth-dev/berth/generator"
 	"github.com/berth-dev/berth/generator/cli"
 )
 
@@ -47,4 +48,13 @@ func runBerth(t *testing.T, dir string, args ...string) (code int, stdout, stder
 	var out, errb bytes.Buffer
 	code = cli.Main(args, &out, &errb)
 	return code, out.String(), errb.String()
+}
+
+func mustGenerate(t *testing.T, file string) *generator.Result {
+	t.Helper()
+	res, err := generator.GenerateFile(file)
+	if err != nil {
+		t.Fatalf("generate %s: %v", file, err)
+	}
+	return res
 }

@@ -54,7 +54,7 @@ func normalize(file string, s *spec, mod *gomod.Module, vendor gomod.VendorState
 		Name:        s.Metadata.Name,
 		Description: s.Metadata.Description,
 		Source:      path.Base(file),
-		Build:       normalizeBuild(s, mod, vendor),
+		Build:       normalizeBuild(s, mod, vendor, repo),
 		Ports:       normalizePorts(s),
 		Env:         stringValues(s.Env),
 		Secrets:     map[string]model.SecretRef{},
@@ -93,7 +93,7 @@ func normalize(file string, s *spec, mod *gomod.Module, vendor gomod.VendorState
 	return svc
 }
 
-func normalizeBuild(s *spec, mod *gomod.Module, vendor gomod.VendorState) model.Build {
+func normalizeBuild(s *spec, mod *gomod.Module, vendor gomod.VendorState, repo fs.FS) model.Build {
 	b := model.Build{
 		Context:   path.Clean(cmpOr(s.Build.Context, ".")),
 		Go:        s.Build.Go,
@@ -103,6 +103,14 @@ func normalizeBuild(s *spec, mod *gomod.Module, vendor gomod.VendorState) model.
 		Ldflags:   s.Build.Ldflags,
 		GoPrivate: s.Build.GoPrivate,
 		PIE:       s.Build.PIE,
+		Ignore:    s.Build.Ignore,
+	}
+	if repo != nil {
+		_, err := fs.Stat(repo, path.Join(b.Context, "go.sum"))
+		b.HasGoSum = err == nil
+	}
+	if mod != nil {
+		b.ModulePath = mod.Path
 	}
 	if b.Go == "" && mod != nil {
 		b.Go, b.GoFrom = mod.GoVersion()

@@ -74,6 +74,9 @@ func (ds Diagnostics) Warnings() Diagnostics {
 	return out
 }
 
+// Sorted orders by position, then path and message, and drops exact repeats.
+func (ds Diagnostics) Sorted() Diagnostics { return ds.sorted() }
+
 // sorted orders by position, then path and message, and drops exact repeats.
 func (ds Diagnostics) sorted() Diagnostics {
 	out := slices.Clone(ds)

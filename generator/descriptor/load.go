@@ -164,3 +164,17 @@ func notRepeated(env, base Diagnostics) Diagnostics {
 	}
 	return out
 }
+
+// At builds a finding located at a JSON pointer of the descriptor src, for checks
+// made after loading (such as the .dockerignore proof).
+func At(file string, src []byte, pointer string, sev Severity, msg string) Diagnostic {
+	doc, _ := parseYAML(file, src)
+	k, v := locate(doc.root, pointer)
+	n := firstNonNil(k, v)
+	if pointer == "" || pointer == "/" {
+		n = nil
+	}
+	d := doc.at(n, pathOrRoot(pointer), msg)
+	d.Severity = sev
+	return d
+}

@@ -28,6 +28,7 @@ type spec struct {
 		Ldflags    []string          `json:"ldflags"`
 		GoPrivate  []string          `json:"goprivate"`
 		PIE        bool              `json:"pie"`
+		Ignore     []string          `json:"dockerignore"`
 	} `json:"build"`
 	Image struct {
 		Repository   string `json:"repository"`

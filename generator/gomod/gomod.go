@@ -59,11 +59,17 @@ func (m *Module) Requires() []string {
 	return out
 }
 
-// GoVersion is the Go release the module builds with: its toolchain line when newer,
-// else its go line.
+// GoVersion is the Go release the module builds with: its toolchain line (an exact
+// release) when there is one, else the go line's language version (major.minor),
+// because the go line names a minimum and the newest patch of that release is the
+// one to build with.
 func (m *Module) GoVersion() (version, from string) {
-	if m.Toolchain != "" && CompareVersions(m.Toolchain, m.Go) > 0 {
+	if m.Toolchain != "" && CompareVersions(m.Toolchain, m.Go) >= 0 {
 		return m.Toolchain, "go.mod toolchain"
+	}
+	parts := strings.SplitN(m.Go, ".", 3)
+	if len(parts) >= 2 {
+		return parts[0] + "." + parts[1], "go.mod go"
 	}
 	return m.Go, "go.mod go"
 }

@@ -27,6 +27,7 @@ type Service struct {
 // Build says how the builder stage compiles the service.
 type Build struct {
 	Context    string   // directory of go.mod relative to the descriptor; the Docker build context
+	ModulePath string   // go.mod's module path
 	Go         string   // Go release of the builder image
 	GoFrom     string   // where Go came from: "descriptor", "go.mod toolchain", "go.mod go"
 	Binaries   []Binary // sorted by name
@@ -37,6 +38,8 @@ type Build struct {
 	Ldflags    []string
 	GoPrivate  []string
 	PIE        bool
+	HasGoSum   bool     // go.sum exists; the Dockerfile bind-mounts it only then
+	Ignore     []string // extra .dockerignore patterns from the descriptor
 }
 
 // Binary is one main package built into the image at /<Name>.

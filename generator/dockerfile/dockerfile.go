@@ -1,0 +1,164 @@
+// Package dockerfile renders the Dockerfile and .dockerignore of a service, and
+// proves the .dockerignore keeps every file the build reads.
+package dockerfile
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/template"
+
+	"github.com/Masterminds/sprig/v3"
+
+	"github.com/berth-dev/berth/generator/model"
+)
+
+//go:embed templates/Dockerfile.tmpl
+var templates embed.FS
+
+// AirVersion is the hot-reload tool the dev target installs.
+const AirVersion = "v1.67.4"
+
+var dockerfileTemplate = template.Must(
+	template.New("Dockerfile.tmpl").Option("missingkey=error").Funcs(sprig.TxtFuncMap()).ParseFS(templates, "templates/Dockerfile.tmpl"),
+)
+
+// view is what the template sees: every decision made here in Go, the template only
+// lays it out.
+type view struct {
+	Name, Description, Source, Repository string
+	Syntax                                string
+	BuilderImage, RuntimeImage            string
+	RuntimeDescription                    string
+	SourceURL                             string
+	CGO, MuslCGO, Vendor, HasGoSum, PIE   bool
+	Scratch, CopyCACerts                  bool
+	GoPrivate, Tags                       []string
+	Ldflags                               string
+	Binaries                              []model.Binary
+	Entrypoint                            string
+	Ports                                 []model.Port
+	User                                  int
+	Healthcheck                           string
+	DevEntrypoint                         string
+	AirVersion                            string
+}
+
+// Render returns the Dockerfile for svc.
+func Render(svc *model.Service) ([]byte, error) {
+	v, err := newView(svc)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := dockerfileTemplate.Execute(&buf, v); err != nil {
+		return nil, fmt.Errorf("rendering Dockerfile: %w", err)
+	}
+	return tidy(buf.Bytes()), nil
+}
+
+func newView(svc *model.Service) (*view, error) {
+	b, img := svc.Build, svc.Image
+	v := &view{
+		Name:               svc.Name,
+		Description:        svc.Description,
+		Source:             svc.Source,
+		Repository:         img.Repository,
+		Syntax:             img.Syntax,
+		BuilderImage:       img.BuilderImage,
+		RuntimeImage:       img.RuntimeImage,
+		RuntimeDescription: runtimeDescription(img.Runtime, b.CGO),
+		SourceURL:          sourceURL(svc),
+		CGO:                b.CGO,
+		MuslCGO:            b.CGO && img.Runtime == model.Alpine,
+		Vendor:             b.Vendor,
+		HasGoSum:           b.HasGoSum,
+		PIE:                b.PIE,
+		Scratch:            img.Runtime == model.Scratch,
+		CopyCACerts:        img.Runtime == model.Debian,
+		GoPrivate:          b.GoPrivate,
+		Tags:               buildTags(svc),
+		Ldflags:            strings.Join(append([]string{"-s", "-w"}, b.Ldflags...), " "),
+		Binaries:           b.Binaries,
+		Entrypoint:         b.Entrypoint,
+		Ports:              svc.Ports,
+		User:               img.User,
+		AirVersion:         AirVersion,
+	}
+	if len(svc.Health.Docker) > 0 {
+		hc, err := json.Marshal(svc.Health.Docker)
+		if err != nil {
+			return nil, err
+		}
+		v.Healthcheck = string(hc)
+	}
+	dev, err := devEntrypoint(svc, v.Tags)
+	if err != nil {
+		return nil, err
+	}
+	v.DevEntrypoint = dev
+	return v, nil
+}
+
+// buildTags adds timetzdata where the runtime has no zoneinfo, so time.LoadLocation
+// works without the base image's help.
+func buildTags(svc *model.Service) []string {
+	tags := append([]string(nil), svc.Build.Tags...)
+	if svc.Image.Runtime != model.Distroless {
+		tags = append(tags, "timetzdata")
+	}
+	return tags
+}
+
+func devEntrypoint(svc *model.Service, tags []string) (string, error) {
+	build := "go build"
+	if len(tags) > 0 {
+		build += " -tags " + strings.Join(tags, ",")
+	}
+	entry := svc.EntryBinary()
+	build += " -o /tmp/bin/" + entry.Name + " " + entry.Package
+	argv := []string{
+		"air",
+		"--build.cmd", build,
+		"--build.bin", "/tmp/bin/" + entry.Name,
+		"--build.exclude_dir", "vendor,testdata,deploy",
+		"--tmp_dir", "/tmp/air",
+	}
+	data, err := json.Marshal(argv)
+	return string(data), err
+}
+
+func runtimeDescription(r model.Runtime, cgo bool) string {
+	switch r {
+	case model.Scratch:
+		return "scratch, nothing but the binaries, CA certificates and a passwd entry"
+	case model.Alpine:
+		return "alpine (musl, with a shell)"
+	case model.Debian:
+		return "debian slim (glibc, with a shell)"
+	}
+	if cgo {
+		return "distroless base (glibc, no shell), non-root"
+	}
+	return "distroless static (no shell, no libc), non-root"
+}
+
+// sourceURL defaults the image's source label to the https form of the Argo CD
+// repository, when there is one.
+func sourceURL(svc *model.Service) string {
+	if svc.ArgoCD == nil || !strings.HasPrefix(svc.ArgoCD.RepoURL, "https://") {
+		return `""`
+	}
+	return strings.TrimSuffix(svc.ArgoCD.RepoURL, ".git")
+}
+
+// tidy trims trailing blanks and ends the file with exactly one newline.
+func tidy(b []byte) []byte {
+	lines := strings.Split(string(b), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " \t")
+	}
+	return []byte(strings.TrimRight(strings.Join(lines, "\n"), "\n") + "\n")
+}

@@ -1,0 +1,188 @@
+package dockerfile
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/berth-dev/berth/generator/descriptor"
+	"github.com/berth-dev/berth/generator/model"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden")
+
+// matrixCase is one point of the Dockerfile option matrix.
+type matrixCase struct {
+	runtime                                 model.Runtime
+	cgo, vendor, several, private, health bool
+}
+
+func (c matrixCase) name() string {
+	parts := []string{string(c.runtime)}
+	for _, f := range []struct {
+		on   bool
+		name string
+	}{{c.cgo, "cgo"}, {c.vendor, "vendor"}, {c.several, "multi"}, {c.private, "private"}, {c.health, "healthcheck"}} {
+		if f.on {
+			parts = append(parts, f.name)
+		}
+	}
+	return strings.Join(parts, "-")
+}
+
+func (c matrixCase) service() *model.Service {
+	svc := &model.Service{
+		Name:        "orders",
+		Description: "Order service",
+		Source:      "service.yaml",
+		Build: model.Build{
+			Context: ".", Go: "1.26.8", CGO: c.cgo, Vendor: c.vendor, HasGoSum: true,
+			Binaries:   []model.Binary{{Name: "orders", Package: "./cmd/orders"}},
+			Entrypoint: "orders",
+			Ldflags:    []string{"-X main.version=${VERSION}", "-X main.revision=${REVISION}"},
+			Tags:       []string{"netgo"},
+		},
+		Image: model.Image{
+			Repository:   "ghcr.io/acme/orders",
+			Runtime:      c.runtime,
+			BuilderImage: descriptor.BuilderImage("1.26.8", c.runtime, c.cgo),
+			RuntimeImage: descriptor.RuntimeImage(c.runtime, c.cgo),
+			User:         65532,
+		},
+		Ports:  []model.Port{{Name: "http", Port: 8080}, {Name: "metrics", Port: 9090}},
+		ArgoCD: &model.ArgoCD{RepoURL: "https://github.com/acme/orders.git"},
+	}
+	if c.several {
+		svc.Build.Binaries = append(svc.Build.Binaries, model.Binary{Name: "migrate", Package: "./cmd/migrate"})
+	}
+	if c.private {
+		svc.Build.GoPrivate = []string{"github.com/acme/*", "gitlab.acme.dev/*"}
+	}
+	if c.health {
+		svc.Health.Docker = []string{"/orders", "healthcheck", "--url=http://127.0.0.1:8080/healthz"}
+	}
+	return svc
+}
+
+// allCases is the full matrix minus the pairs the descriptor rules refuse (cgo on
+// scratch).
+func allCases() []matrixCase {
+	var out []matrixCase
+	for _, rt := range []model.Runtime{model.Distroless, model.Scratch, model.Alpine, model.Debian} {
+		for bits := range 32 {
+			c := matrixCase{runtime: rt, cgo: bits&1 != 0, vendor: bits&2 != 0, several: bits&4 != 0, private: bits&8 != 0, health: bits&16 != 0}
+			if c.cgo && rt == model.Scratch {
+				continue
+			}
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// goldenCases: each runtime × cgo × vendor once, with the other options rotating so
+// each is seen both on and off.
+func goldenCases() []matrixCase {
+	var out []matrixCase
+	i := 0
+	for _, c := range allCases() {
+		if c.several || c.private || c.health {
+			continue
+		}
+		c.several, c.private, c.health = i%2 == 0, i%3 != 1, i%2 == 1
+		i++
+		out = append(out, c)
+	}
+	return out
+}
+
+func TestRenderGolden(t *testing.T) {
+	for _, c := range goldenCases() {
+		t.Run(c.name(), func(t *testing.T) {
+			got, err := Render(c.service())
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden := filepath.Join("testdata", "TestRenderGolden", c.name()+".golden")
+			if *update {
+				os.MkdirAll(filepath.Dir(golden), 0o755)
+				if err := os.WriteFile(golden, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run 'make golden')", err)
+			}
+			if d := cmp.Diff(string(want), string(got)); d != "" {
+				t.Errorf("Dockerfile mismatch (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+// TestMatrixLintsClean lints every point of the matrix with BuildKit's own rules.
+func TestMatrixLintsClean(t *testing.T) {
+	for _, c := range allCases() {
+		t.Run(c.name(), func(t *testing.T) {
+			df, err := Render(c.service())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if findings := buildkitLint(t, df); len(findings) > 0 {
+				t.Errorf("BuildKit lint findings:\n%s\n\n%s", strings.Join(findings, "\n"), df)
+			}
+		})
+	}
+}
+
+// TestMatrixFacts checks the seeds' lessons on every point of the matrix.
+func TestMatrixFacts(t *testing.T) {
+	for _, c := range allCases() {
+		df, err := Render(c.service())
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := string(df)
+		check := func(ok bool, format string, args ...any) {
+			if !ok {
+				t.Errorf("%s: %s", c.name(), fmt.Sprintf(format, args...))
+			}
+		}
+		check(!strings.Contains(s, "GOROOT"), "sets GOROOT")
+		check(!strings.HasPrefix(s, "# syntax="), "has a syntax line nobody asked for")
+		check(strings.Contains(s, "GOTOOLCHAIN=local"), "no GOTOOLCHAIN=local")
+		check(strings.Contains(s, fmt.Sprintf("CGO_ENABLED=%d", map[bool]int{false: 0, true: 1}[c.cgo])), "CGO_ENABLED not explicit")
+		check(strings.Contains(s, "-trimpath") && strings.Contains(s, `-ldflags "-s -w`), "missing -trimpath or -s -w")
+		check(strings.Contains(s, "USER 65532:65532"), "no numeric USER")
+		check(strings.Contains(s, `ENTRYPOINT ["/orders"]`), "no exec-form ENTRYPOINT")
+		check(strings.Contains(s, "--platform=$BUILDPLATFORM") != c.cgo, "cross-compilation platform wrong for cgo=%v", c.cgo)
+		check(strings.Contains(s, "go mod download") != c.vendor, "module download wrong for vendor=%v", c.vendor)
+		check(strings.Contains(s, "GOFLAGS=-mod=vendor") == c.vendor, "vendor flag wrong")
+		check(strings.Contains(s, "--mount=type=secret,id=netrc") == (c.private && !c.vendor), "netrc secret mount wrong (only a module download needs it)")
+		check(!strings.Contains(s, "ARG GITHUB_TOKEN") && !strings.Contains(s, "ARG TOKEN"), "token in ARG")
+		check(strings.Contains(s, "FROM deps AS dev"), "no dev target sharing the builder")
+		check(strings.Contains(s, "--mount=type=cache,target=/root/.cache/go-build"), "no build cache mount")
+		if c.health {
+			check(strings.Contains(s, `HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 CMD ["/orders",`), "healthcheck not exec form")
+		} else {
+			check(!strings.Contains(s, "HEALTHCHECK"), "unexpected healthcheck")
+		}
+		check(strings.Count(s, "go build -trimpath") == map[bool]int{false: 1, true: 2}[c.several], "wrong number of builds")
+		if c.runtime == model.Scratch {
+			check(strings.Contains(s, "ca-certificates.crt") && strings.Contains(s, "/etc/passwd"), "scratch without CA certificates or passwd")
+		}
+		if c.runtime != model.Distroless {
+			check(strings.Contains(s, "timetzdata"), "no embedded tzdata for a runtime without zoneinfo")
+		}
+		if c.cgo && c.runtime == model.Alpine {
+			check(strings.Contains(s, "golang:1.26.8-alpine"), "musl runtime with a glibc builder")
+		}
+	}
+}

@@ -1,0 +1,161 @@
+// Package output writes generated files atomically, or compares them with what is
+// on disk (--check, --diff). It never writes outside the output directory.
+package output
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/pmezard/go-difflib/difflib"
+)
+
+// File is one generated file, its path slash-separated and relative.
+type File struct {
+	Path string
+	Data []byte
+}
+
+// Status says how a generated file compares with the disk.
+type Status string
+
+const (
+	Unchanged Status = "unchanged"
+	Created   Status = "created"
+	Updated   Status = "updated"
+)
+
+// Change is one file's comparison.
+type Change struct {
+	Path   string
+	Status Status
+	Old    []byte
+}
+
+// Compare reports, for each file, whether dir holds it unchanged.
+func Compare(dir string, files []File) ([]Change, error) {
+	var out []Change
+	for _, f := range files {
+		target, err := resolve(dir, f.Path)
+		if err != nil {
+			return nil, err
+		}
+		old, err := os.ReadFile(target)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			out = append(out, Change{Path: f.Path, Status: Created})
+		case err != nil:
+			return nil, fmt.Errorf("reading %s: %w", f.Path, err)
+		case bytes.Equal(old, f.Data):
+			out = append(out, Change{Path: f.Path, Status: Unchanged, Old: old})
+		default:
+			out = append(out, Change{Path: f.Path, Status: Updated, Old: old})
+		}
+	}
+	return out, nil
+}
+
+// Write stores every changed file atomically (temporary file, then rename) and
+// leaves unchanged files untouched, so their modification times stay.
+func Write(dir string, files []File) ([]Change, error) {
+	changes, err := Compare(dir, files)
+	if err != nil {
+		return nil, err
+	}
+	for i, c := range changes {
+		if c.Status == Unchanged {
+			continue
+		}
+		if err := writeAtomic(dir, files[i]); err != nil {
+			return nil, err
+		}
+	}
+	return changes, nil
+}
+
+func writeAtomic(dir string, f File) error {
+	target, err := resolve(dir, f.Path)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+		return fmt.Errorf("creating directory for %s: %w", f.Path, err)
+	}
+	if _, err := resolve(dir, f.Path); err != nil { // the directories may be new
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(target), ".berth-*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", f.Path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(f.Data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing %s: %w", f.Path, err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return fmt.Errorf("writing %s: %w", f.Path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", f.Path, err)
+	}
+	if err := os.Rename(tmp.Name(), target); err != nil {
+		return fmt.Errorf("writing %s: %w", f.Path, err)
+	}
+	return nil
+}
+
+// resolve joins a generated path to dir, refusing paths that leave it, directly or
+// through a symbolic link.
+func resolve(dir, rel string) (string, error) {
+	if !filepath.IsLocal(filepath.FromSlash(rel)) {
+		return "", fmt.Errorf("refusing to write %q: not a path inside the output directory", rel)
+	}
+	root, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	if r, err := filepath.EvalSymlinks(root); err == nil {
+		root = r
+	}
+	target := filepath.Join(root, filepath.FromSlash(rel))
+	// Resolve the longest existing prefix: a symlink inside dir must not lead out.
+	probe := target
+	for {
+		if r, err := filepath.EvalSymlinks(probe); err == nil {
+			rest, _ := filepath.Rel(probe, target)
+			resolved := filepath.Join(r, rest)
+			if !within(root, resolved) {
+				return "", fmt.Errorf("refusing to write %s: a symbolic link leads outside %s", rel, dir)
+			}
+			break
+		}
+		parent := filepath.Dir(probe)
+		if parent == probe {
+			break
+		}
+		probe = parent
+	}
+	return target, nil
+}
+
+func within(root, p string) bool {
+	rel, err := filepath.Rel(root, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// Diff is a unified diff from the disk's version to the generated one.
+func Diff(c Change, data []byte) (string, error) {
+	return difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
+		A:        difflib.SplitLines(string(c.Old)),
+		B:        difflib.SplitLines(string(data)),
+		FromFile: "a/" + c.Path,
+		ToFile:   "b/" + c.Path,
+		Context:  3,
+	})
+}

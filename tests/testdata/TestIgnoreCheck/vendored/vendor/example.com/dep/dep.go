@@ -1,0 +1,4 @@
+package dep
+
+// Hello is a vendored function.
+func Hello() string { return "hello" }
