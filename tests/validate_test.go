@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -96,4 +97,34 @@ func TestSchemaCommand(t *testing.T) {
 		t.Errorf("berth schema: exit %d, output differs from schemas/service.schema.json", code)
 	}
 	_ = fmt.Sprint()
+}
+
+// TestREADMEDocumentsEveryField keeps the descriptor reference in README current.
+func TestREADMEDocumentsEveryField(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var schema map[string]any
+	data, _ := os.ReadFile("../schemas/service.schema.json")
+	if err := json.Unmarshal(data, &schema); err != nil {
+		t.Fatal(err)
+	}
+	for _, field := range []string{"apiVersion", "metadata.name", "build.go", "build.dockerignore", "image.runtime", "image.user", "health.docker", "environments", "argocd.repoURL"} {
+		if !strings.Contains(string(readme), "`"+field+"`") {
+			t.Errorf("README does not document %s", field)
+		}
+	}
+	props := schema["properties"].(map[string]any)
+	for name, p := range props {
+		if !strings.Contains(string(readme), "`"+name+"`") {
+			t.Errorf("README does not document top-level field %s", name)
+		}
+		sub, _ := p.(map[string]any)["properties"].(map[string]any)
+		for child := range sub {
+			if !strings.Contains(string(readme), "`"+name+"."+child+"`") {
+				t.Errorf("README does not document %s.%s", name, child)
+			}
+		}
+	}
 }

@@ -322,7 +322,11 @@ func (l locator) node(loc string, t target) *yaml.Node {
 		k, v, _ := l.find(loc[:strings.LastIndex(loc, "/")])
 		return firstNonNil(k, v)
 	}
-	_, v, complete := l.find(loc)
+	k, v, complete := l.find(loc)
+	if !complete && l.base == "" {
+		// The field is absent: point at the key of its nearest written parent.
+		return firstNonNil(k, v)
+	}
 	if !complete && l.base != "" {
 		// The value comes from the base descriptor; point at the environment's entry.
 		k, v, _ := l.find("")

@@ -18,7 +18,7 @@ var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 // matrixCase is one point of the Dockerfile option matrix.
 type matrixCase struct {
-	runtime                                 model.Runtime
+	runtime                               model.Runtime
 	cgo, vendor, several, private, health bool
 }
 
