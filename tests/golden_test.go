@@ -4,39 +4,17 @@ package tests
 
 import (
 	"bytes"
-	"flag"
-	"os"
-	"path/filepath"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/berth-dev/berth/generator"
 	"github.com/berth-dev/berth/generator/cli"
+	"github.com/berth-dev/berth/generator/golden"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
-
-// assertGolden compares got with testdata/<TestName>/<name>.golden, or rewrites it
-// with -update.
+// assertGolden compares got with a golden file, or rewrites it with -update.
 func assertGolden(t *testing.T, path string, got []byte) {
 	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("reading golden file (run 'make golden' to create it): %v", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s\nrun 'make golden' if the change is intended", path, diff)
-	}
+	golden.Assert(t, path, got)
 }
 
 // runBerth runs the CLI in-process, in dir, and returns its exit code and output.

@@ -259,11 +259,15 @@ func (r *reporter) addSeverity(loc string, t target, sev Severity, msg string) {
 
 // instance returns the value at a JSON pointer of the validated document.
 func (r *reporter) instance(loc string) any {
-	v := r.value
 	if loc == "" || loc == "/" {
-		return v
+		return r.value
 	}
-	for _, tok := range strings.Split(strings.TrimPrefix(loc, "/"), "/") {
+	return walkPointer(r.value, strings.Split(strings.TrimPrefix(loc, "/"), "/"))
+}
+
+// walkPointer follows JSON-pointer tokens through decoded JSON; nil when absent.
+func walkPointer(v any, toks []string) any {
+	for _, tok := range toks {
 		tok = unescapePointer(tok)
 		switch t := v.(type) {
 		case map[string]any:
@@ -292,20 +296,7 @@ func (r *reporter) wantedTypes(e *jsonschema.ValidationError) []string {
 func (r *reporter) schemaAt(abs string) map[string]any {
 	_, frag, _ := strings.Cut(abs, "#")
 	toks := strings.Split(strings.TrimPrefix(frag, "/"), "/")
-	var cur any = r.cs.raw
-	for _, tok := range toks[:max(len(toks)-1, 0)] {
-		tok = unescapePointer(tok)
-		switch t := cur.(type) {
-		case map[string]any:
-			cur = t[tok]
-		case []any:
-			i := 0
-			if _, err := fmt.Sscan(tok, &i); err != nil || i >= len(t) {
-				return nil
-			}
-			cur = t[i]
-		}
-	}
+	cur := walkPointer(r.cs.raw, toks[:max(len(toks)-1, 0)])
 	m, _ := cur.(map[string]any)
 	return m
 }

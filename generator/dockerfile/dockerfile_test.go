@@ -1,20 +1,15 @@
 package dockerfile
 
 import (
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/berth-dev/berth/generator/descriptor"
+	"github.com/berth-dev/berth/generator/golden"
 	"github.com/berth-dev/berth/generator/model"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/*.golden")
 
 // matrixCase is one point of the Dockerfile option matrix.
 type matrixCase struct {
@@ -108,21 +103,7 @@ func TestRenderGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", "TestRenderGolden", c.name()+".golden")
-			if *update {
-				os.MkdirAll(filepath.Dir(golden), 0o755)
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run 'make golden')", err)
-			}
-			if d := cmp.Diff(string(want), string(got)); d != "" {
-				t.Errorf("Dockerfile mismatch (-want +got):\n%s", d)
-			}
+			golden.Assert(t, filepath.Join("testdata", "TestRenderGolden", c.name()+".golden"), got)
 		})
 	}
 }
