@@ -301,7 +301,7 @@ func declaredPorts(s *spec) []string {
 	return sortedKeys(*s.Ports)
 }
 
-// noShellTools are programs health checks commonly call that a runtime lacks.
+// missingPrograms are programs health checks commonly call that a runtime lacks.
 var missingPrograms = map[string][]string{
 	"debian": {"curl", "wget", "nc"},
 	"alpine": {"curl"},

@@ -115,15 +115,14 @@ func suggestValue(v any, enum any) string {
 	return ""
 }
 
-// closest returns the candidate within a small edit distance of s, if any.
+// closest returns the candidate nearest to s when it is a plausible typo: at most
+// two edits, and at most half the candidate's length.
 func closest(s string, candidates []string) string {
 	best, bestDist := "", 3
 	for _, c := range candidates {
 		d := editDistance(strings.ToLower(s), strings.ToLower(c))
-		if d < bestDist || (d == bestDist && best == "" && d <= len(c)/3) {
-			if d <= max(1, len(c)/3) || d < bestDist && d <= 2 {
-				best, bestDist = c, d
-			}
+		if d < bestDist && d*2 <= len(c) {
+			best, bestDist = c, d
 		}
 	}
 	return best
