@@ -146,6 +146,7 @@ func TestMatrixFacts(t *testing.T) {
 		check(strings.Contains(s, "--platform=$BUILDPLATFORM") != c.cgo, "cross-compilation platform wrong for cgo=%v", c.cgo)
 		check(strings.Contains(s, "go mod download") != c.vendor, "module download wrong for vendor=%v", c.vendor)
 		check(strings.Contains(s, "GOFLAGS=-mod=vendor") == c.vendor, "vendor flag wrong")
+		check(strings.Contains(s, "GOFLAGS=-mod=readonly") != c.vendor, "module mode not explicit without vendor/")
 		check(strings.Contains(s, "--mount=type=secret,id=netrc") == (c.private && !c.vendor), "netrc secret mount wrong (only a module download needs it)")
 		check(!strings.Contains(s, "ARG GITHUB_TOKEN") && !strings.Contains(s, "ARG TOKEN"), "token in ARG")
 		check(strings.Contains(s, "FROM deps AS dev"), "no dev target sharing the builder")
