@@ -13,9 +13,6 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 
-// Updating reports whether the tests run with -update.
-func Updating() bool { return *update }
-
 // Assert compares got with the golden file at path, or rewrites it with -update.
 func Assert(t *testing.T, path string, got []byte) {
 	t.Helper()

@@ -50,15 +50,6 @@ func Read(fsys fs.FS, dir string) (*Module, error) {
 	return m, nil
 }
 
-// Requires lists the required module paths.
-func (m *Module) Requires() []string {
-	var out []string
-	for _, r := range m.file.Require {
-		out = append(out, r.Mod.Path)
-	}
-	return out
-}
-
 // GoVersion is the Go release the module builds with: its toolchain line (an exact
 // release) when there is one, else the go line's language version (major.minor),
 // because the go line names a minimum and the newest patch of that release is the

@@ -58,9 +58,6 @@ const (
 	Debian     Runtime = "debian"
 )
 
-// HasShell reports whether the runtime image ships /bin/sh.
-func (r Runtime) HasShell() bool { return r == Alpine || r == Debian }
-
 // Image describes the built image and its bases.
 type Image struct {
 	Repository   string
@@ -166,7 +163,7 @@ type ArgoCD struct {
 	Namespace string // with {{env}} placeholder
 }
 
-// Binary returns the entrypoint binary.
+// EntryBinary returns the binary the container runs.
 func (s *Service) EntryBinary() Binary {
 	for _, b := range s.Build.Binaries {
 		if b.Name == s.Build.Entrypoint {
@@ -174,14 +171,4 @@ func (s *Service) EntryBinary() Binary {
 		}
 	}
 	return Binary{}
-}
-
-// Port returns the named port's number, or 0.
-func (s *Service) PortNumber(name string) int {
-	for _, p := range s.Ports {
-		if p.Name == name {
-			return p.Port
-		}
-	}
-	return 0
 }
