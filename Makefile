@@ -5,7 +5,14 @@ BIN         := bin/berth
 GOLDEN_PKGS := ./tests ./generator/dockerfile
 EXAMPLES    := $(wildcard examples/*/service.yaml)
 
-.PHONY: all build test unit check-examples golden fmt fmt-check vet fuzz
+.PHONY: all build test unit check-examples golden fmt fmt-check vet fuzz tools
+
+# Pinned tools the tests run (tests/tools_test.go names the same paths). Each version gets
+# its own directory, so a bump installs anew.
+KUBE_SCORE_VERSION := v1.20.0
+HELM4_VERSION      := v4.3.1
+HELM3_VERSION      := v3.16.4
+TOOLS := bin/kube-score-$(KUBE_SCORE_VERSION)/kube-score bin/helm-$(HELM4_VERSION)/helm bin/helm-$(HELM3_VERSION)/helm
 
 all: build test
 
@@ -13,7 +20,19 @@ build:
 	$(GO) build -o $(BIN) .
 
 ## test: formatting, vet, every Go test, and the committed example outputs are current
-test: fmt-check vet unit check-examples
+test: tools fmt-check vet unit check-examples
+
+## tools: kube-score, and the oldest (3.16) and newest (4.x) Helm CLIs the chart supports
+tools: $(TOOLS)
+
+bin/kube-score-$(KUBE_SCORE_VERSION)/kube-score:
+	GOBIN=$(CURDIR)/$(@D) $(GO) install github.com/zegl/kube-score/cmd/kube-score@$(KUBE_SCORE_VERSION)
+
+bin/helm-$(HELM4_VERSION)/helm:
+	GOBIN=$(CURDIR)/$(@D) $(GO) install helm.sh/helm/v4/cmd/helm@$(HELM4_VERSION)
+
+bin/helm-$(HELM3_VERSION)/helm:
+	GOBIN=$(CURDIR)/$(@D) $(GO) install helm.sh/helm/v3/cmd/helm@$(HELM3_VERSION)
 
 unit:
 	$(GO) test -count=1 ./...
