@@ -113,16 +113,13 @@ A map rendered as sorted string pairs; null values are skipped (a later values f
 {{- end }}
 
 {{/*
-Ports normalised to NAME: {port, protocol, servicePort, appProtocol, expose}, as YAML
-(read back with fromYaml). Null entries are dropped.
+Ports with their defaults filled in, NAME: {port, protocol, servicePort, appProtocol, expose},
+as YAML (read back with fromYaml). Null entries are dropped.
 */}}
 {{- define "go-service.ports" -}}
 {{- range $name, $p := .Values.ports }}
 {{- if not (kindIs "invalid" $p) }}
-{{- $spec := dict "port" $p }}
-{{- if kindIs "map" $p }}
-{{- $spec = $p }}
-{{- end }}
+{{- $spec := $p }}
 {{ $name }}:
   port: {{ int $spec.port }}
   protocol: {{ $spec.protocol | default "TCP" }}
