@@ -56,6 +56,11 @@ func Generate(name string, src []byte, repo fs.FS) (*Result, error) {
 		{Path: path.Join(svc.Build.Context, "Dockerfile"), Data: df},
 		{Path: path.Join(svc.Build.Context, ".dockerignore"), Data: ignore},
 	}
+	deploy, err := ValuesFiles(svc)
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, deploy...)
 	return &Result{Service: svc, Files: files, Warnings: diags.Warnings()}, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"sync"
 
 	"helm.sh/helm/v3/pkg/action"
 	helmchart "helm.sh/helm/v3/pkg/chart"
@@ -19,9 +20,32 @@ import (
 	"github.com/berth-dev/berth/charts"
 )
 
-// Embedded loads the go-service chart carried inside the binary.
-func Embedded() (*helmchart.Chart, error) {
+// Embedded returns the go-service chart carried inside the binary, loaded once. Callers
+// must not modify it.
+var Embedded = sync.OnceValues(func() (*helmchart.Chart, error) {
 	return LoadFS(charts.FS, charts.GoService)
+})
+
+// Validate checks values against the chart's values.schema.json as `helm template`
+// does: after coalescing them with the chart's defaults, so null deletes first.
+func Validate(ch *helmchart.Chart, vals map[string]any) error {
+	coalesced, err := chartutil.CoalesceValues(ch, copyValues(vals))
+	if err != nil {
+		return err
+	}
+	return chartutil.ValidateAgainstSchema(ch, coalesced)
+}
+
+// copyValues guards the caller's map: Helm's coalescing deletes nulls in place.
+func copyValues(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		if sub, ok := v.(map[string]any); ok {
+			v = copyValues(sub)
+		}
+		out[k] = v
+	}
+	return out
 }
 
 // LoadFS loads a chart directory from fsys, honouring its .helmignore as `helm package`

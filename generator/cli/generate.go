@@ -22,7 +22,7 @@ func NewCmdGenerate() *cobra.Command {
 	o := &generateOptions{}
 	cmd := &cobra.Command{
 		Use:   "generate [-f service.yaml] [-o DIR] [--check] [--diff]",
-		Short: "Generate the Dockerfile and .dockerignore from a descriptor",
+		Short: "Generate the Dockerfile, .dockerignore, Helm values and Argo CD ApplicationSet from a descriptor",
 		Long: `generate validates the descriptor, renders every file in memory, proves the .dockerignore
 keeps every file the build reads, and only then writes (atomically, unchanged files untouched).
 --check writes nothing and exits 1 listing stale files; --diff prints what would change.`,

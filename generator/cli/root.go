@@ -25,6 +25,7 @@ layered per environment so that helm and Argo CD render exactly what was meant.`
 	root.AddCommand(
 		NewCmdValidate(),
 		NewCmdGenerate(),
+		NewCmdRender(),
 		NewCmdSchema(),
 		NewCmdVersion(),
 	)

@@ -1,0 +1,47 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/berth-dev/berth/generator"
+)
+
+type renderOptions struct {
+	file string
+	opts generator.RenderOptions
+}
+
+// NewCmdRender prints the Kubernetes manifests of one environment.
+func NewCmdRender() *cobra.Command {
+	o := &renderOptions{}
+	cmd := &cobra.Command{
+		Use:   "render [-f service.yaml] [--env ENV] [--kube-version X.Y.Z] [--namespace NS]",
+		Short: "Print an environment's Kubernetes manifests, rendered as Argo CD renders them",
+		Long: `render generates the values in memory and renders the go-service chart carried inside berth
+with the Helm SDK, exactly as Argo CD does ('helm template', deploy/values.yaml then
+deploy/values-<env>.yaml, no cluster lookups). It needs no checkout of the berth repository.`,
+		Example: `  berth render -f examples/hello/service.yaml --env prod
+  berth render --env dev --kube-version 1.33.0 | kubectl apply --dry-run=server -f -`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			res, err := generator.GenerateFile(o.file)
+			if err != nil {
+				return err
+			}
+			printDiagnostics(cmd.ErrOrStderr(), res.Warnings)
+			out, err := generator.Render(res, o.opts)
+			if err != nil {
+				return err
+			}
+			fmt.Fprint(cmd.OutOrStdout(), out)
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&o.file, "file", "f", "service.yaml", "descriptor to render")
+	cmd.Flags().StringVar(&o.opts.Env, "env", "", "environment to render (default: the base values alone)")
+	cmd.Flags().StringVar(&o.opts.KubeVersion, "kube-version", "", "Kubernetes version for Capabilities and kubeVersion checks (default 1.37.0)")
+	cmd.Flags().StringVarP(&o.opts.Namespace, "namespace", "n", "", "release namespace (default: the Argo CD namespace of the environment, else default)")
+	return cmd
+}

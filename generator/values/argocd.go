@@ -1,0 +1,73 @@
+package values
+
+import (
+	"path"
+	"strings"
+
+	"github.com/berth-dev/berth/generator/model"
+)
+
+// Where Argo CD fetches the chart from: this repository, which publishes it as a
+// directory (Argo CD renders a chart from a git path as `helm template` does).
+const (
+	ChartRepoURL  = "https://github.com/berth-dev/berth.git"
+	ChartPath     = "charts/go-service"
+	ChartRevision = "main"
+)
+
+// autoSyncEnv is the one environment that is never synced automatically: a change to
+// production waits for a person to press Sync, everything else follows git.
+const autoSyncEnv = "prod"
+
+// ApplicationSet returns one Argo CD ApplicationSet with a list generator over the
+// environments. Each Application renders the chart with the service repository as
+// $values: deploy/values.yaml, then deploy/values-<env>.yaml.
+func ApplicationSet(svc *model.Service) map[string]any {
+	a := svc.ArgoCD
+	var elements []any
+	for _, env := range svc.Environments {
+		elements = append(elements, map[string]any{
+			"env":       env.Name,
+			"namespace": strings.ReplaceAll(a.Namespace, "{{env}}", env.Name),
+			"autoSync":  env.Name != autoSyncEnv,
+		})
+	}
+	valuesDir := path.Join("$values", a.Path)
+	return map[string]any{
+		"apiVersion": "argoproj.io/v1alpha1",
+		"kind":       "ApplicationSet",
+		"metadata":   map[string]any{"name": svc.Name},
+		"spec": map[string]any{
+			"goTemplate":        true,
+			"goTemplateOptions": []any{"missingkey=error"},
+			"generators":        []any{map[string]any{"list": map[string]any{"elements": elements}}},
+			"template": map[string]any{
+				"metadata": map[string]any{
+					"name":   svc.Name + "-{{.env}}",
+					"labels": map[string]any{"app.kubernetes.io/name": svc.Name, "berth.dev/environment": "{{.env}}"},
+				},
+				"spec": map[string]any{
+					"project": a.Project,
+					"sources": []any{
+						map[string]any{
+							"repoURL":        ChartRepoURL,
+							"path":           ChartPath,
+							"targetRevision": ChartRevision,
+							"helm": map[string]any{
+								"releaseName":             svc.Name,
+								"valueFiles":              []any{valuesDir + "/values.yaml", valuesDir + "/values-{{.env}}.yaml"},
+								"ignoreMissingValueFiles": true,
+							},
+						},
+						map[string]any{"repoURL": a.RepoURL, "targetRevision": a.Revision, "ref": "values"},
+					},
+					"destination": map[string]any{"server": "https://kubernetes.default.svc", "namespace": "{{.namespace}}"},
+					"syncPolicy":  map[string]any{"syncOptions": []any{"CreateNamespace=true", "ServerSideApply=true"}},
+				},
+			},
+			// Only templatePatch can add a field per element; automated sync is added
+			// for every environment whose element says autoSync.
+			"templatePatch": "{{- if .autoSync }}\nspec:\n  syncPolicy:\n    automated:\n      prune: true\n      selfHeal: true\n{{- end }}\n",
+		},
+	}
+}

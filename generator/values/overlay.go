@@ -1,0 +1,97 @@
+package values
+
+import "reflect"
+
+// Overlay returns the smallest values file that, merged over base the way Helm merges
+// value files (maps merge key by key; lists, scalars and null replace), gives view:
+// unchanged keys are left out, changed maps are descended into, anything else is written
+// whole, and a key view lacks is set to null so Helm deletes it.
+func Overlay(base, view map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range view {
+		b, inBase := base[k]
+		switch {
+		case !inBase:
+			out[k] = v
+		case isMap(b) && isMap(v):
+			if sub := Overlay(b.(map[string]any), v.(map[string]any)); len(sub) > 0 {
+				out[k] = sub
+			}
+		case !equal(b, v):
+			out[k] = v
+		}
+	}
+	for k, b := range base {
+		if _, ok := view[k]; !ok && b != nil {
+			out[k] = nil
+		}
+	}
+	return out
+}
+
+// Merge is Helm's merge of value files (pkg/cli/values mergeMaps): maps merge, anything
+// else in over replaces. Nulls are kept, as Helm keeps them until it coalesces with the
+// chart's defaults.
+func Merge(base, over map[string]any) map[string]any {
+	out := make(map[string]any, len(base))
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range over {
+		if vm, ok := v.(map[string]any); ok {
+			if bm, ok := out[k].(map[string]any); ok {
+				out[k] = Merge(bm, vm)
+				continue
+			}
+		}
+		out[k] = v
+	}
+	return out
+}
+
+func isMap(v any) bool {
+	_, ok := v.(map[string]any)
+	return ok
+}
+
+// equal compares values as YAML would: an int and a float of the same number are equal.
+func equal(a, b any) bool {
+	if x, ok := number(a); ok {
+		y, ok := number(b)
+		return ok && x == y
+	}
+	return reflect.DeepEqual(normalize(a), normalize(b))
+}
+
+func number(v any) (float64, bool) {
+	switch n := v.(type) {
+	case int:
+		return float64(n), true
+	case int64:
+		return float64(n), true
+	case float64:
+		return n, true
+	}
+	return 0, false
+}
+
+func normalize(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, x := range t {
+			out[k] = normalize(x)
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, x := range t {
+			out[i] = normalize(x)
+		}
+		return out
+	}
+	if f, ok := number(v); ok {
+		return f
+	}
+	return v
+}
