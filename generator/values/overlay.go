@@ -3,30 +3,47 @@ package values
 import "reflect"
 
 // Overlay returns the smallest values file that, merged over base the way Helm merges
-// value files (maps merge key by key; lists, scalars and null replace), gives view:
-// unchanged keys are left out, changed maps are descended into, anything else is written
-// whole, and a key view lacks is set to null so Helm deletes it.
-func Overlay(base, view map[string]any) map[string]any {
+// value files (maps merge key by key; lists, scalars and null replace) and then
+// coalesced with the chart's defaults, gives view: unchanged keys are left out, changed
+// maps are descended into, anything else is written whole. A key view lacks goes back
+// to the chart's default, written out, because a null would delete the default too;
+// only keys the chart has no default for are set to null.
+func Overlay(base, view map[string]any, defaults Defaults) map[string]any {
 	out := map[string]any{}
 	for k, v := range view {
-		b, inBase := base[k]
-		switch {
-		case !inBase:
-			out[k] = v
-		case isMap(b) && isMap(v):
-			if sub := Overlay(b.(map[string]any), v.(map[string]any)); len(sub) > 0 {
-				out[k] = sub
-			}
-		case !equal(b, v):
-			out[k] = v
+		if sub, changed := overlayValue(base, k, v, defaults); changed {
+			out[k] = sub
 		}
 	}
 	for k, b := range base {
-		if _, ok := view[k]; !ok && b != nil {
+		if _, ok := view[k]; ok || b == nil {
+			continue
+		}
+		d, hasDefault := defaults[k]
+		if !hasDefault || d == nil {
 			out[k] = nil
+			continue
+		}
+		if sub, changed := overlayValue(base, k, d, defaults); changed {
+			out[k] = sub
 		}
 	}
 	return out
+}
+
+// overlayValue is what an overlay must say about key k for the merged result to be v.
+func overlayValue(base map[string]any, k string, v any, defaults Defaults) (any, bool) {
+	b, inBase := base[k]
+	switch {
+	case !inBase:
+		return v, true
+	case isMap(b) && isMap(v):
+		sub := Overlay(b.(map[string]any), v.(map[string]any), Defaults(mapAt(defaults, k)))
+		return sub, len(sub) > 0
+	case !equal(b, v):
+		return v, true
+	}
+	return nil, false
 }
 
 // Merge is Helm's merge of value files (pkg/cli/values mergeMaps): maps merge, anything

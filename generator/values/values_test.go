@@ -67,7 +67,7 @@ func TestOverlayIsMinimalAndExact(t *testing.T) {
 		"ingress":  map[string]any{"enabled": true, "hosts": map[string]any{"a.example.com": map[string]any{}}},
 		"ports":    map[string]any{"http": nil, "grpc": map[string]any{"port": 9000}},
 	}
-	got := Overlay(base, view)
+	got := Overlay(base, view, nil)
 	want := map[string]any{
 		"env":     map[string]any{"CHANGE": "b", "ADD": "y", "DROP": nil},
 		"args":    []any{"a"},
@@ -80,7 +80,7 @@ func TestOverlayIsMinimalAndExact(t *testing.T) {
 	if !equal(merged, prune(view)) {
 		t.Errorf("Merge(base, overlay) = %v\nwant %v", merged, prune(view))
 	}
-	if len(Overlay(view, view)) != 0 {
+	if len(Overlay(view, view, nil)) != 0 {
 		t.Error("overlay of a view over itself is not empty")
 	}
 }

@@ -1,0 +1,383 @@
+package tests
+
+import (
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+	helmchart "helm.sh/helm/v3/pkg/chart"
+	"helm.sh/helm/v3/pkg/chartutil"
+	helmvalues "helm.sh/helm/v3/pkg/cli/values"
+	"helm.sh/helm/v3/pkg/getter"
+
+	"github.com/berth-dev/berth/generator"
+	"github.com/berth-dev/berth/generator/chart"
+	"github.com/berth-dev/berth/generator/descriptor"
+)
+
+// propertyDescriptors is how many valid random descriptors one run checks.
+const propertyDescriptors = 1000
+
+// TestValuesLayeringProperty: for random descriptors, for every environment, Helm's own
+// merge of the written deploy/values.yaml and deploy/values-<env>.yaml (read back from
+// their YAML, merged as `helm -f -f` does, coalesced with the chart's defaults) equals
+// the values of the environment the descriptor describes. Every tenth descriptor is
+// also rendered both ways and the manifests compared. The seed is random per run and
+// printed; BERTH_PROPERTY_SEED replays one.
+func TestValuesLayeringProperty(t *testing.T) {
+	seed := uint64(time.Now().UnixNano())
+	if s := os.Getenv("BERTH_PROPERTY_SEED"); s != "" {
+		var err error
+		if seed, err = strconv.ParseUint(s, 10, 64); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Logf("seed %d (replay with BERTH_PROPERTY_SEED=%d)", seed, seed)
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	ch := embeddedChart(t)
+	repo := fstest.MapFS{
+		"go.mod":          {Data: []byte("module example.com/svc\n\ngo 1.26\n")},
+		"main.go":         {Data: []byte("package main\n\nfunc main() {}\n")},
+		"config/app.yaml": {Data: []byte("level: info\nlisten: \":8080\"\n")},
+		"config/flags":    {Data: []byte("on\n")},
+	}
+	valid, envs, tries := 0, 0, 0
+	for valid < propertyDescriptors {
+		tries++
+		if tries > 20*propertyDescriptors {
+			t.Fatalf("only %d of %d random descriptors were valid", valid, tries)
+		}
+		src, err := yaml.Marshal(randomDescriptor(rng))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := generator.Generate("service.yaml", src, repo)
+		if _, invalid := err.(descriptor.Diagnostics); invalid {
+			continue // the generator makes some descriptors the rules refuse
+		}
+		if err != nil {
+			t.Fatalf("generate:\n%s\n%v", src, err)
+		}
+		valid++
+		for _, env := range res.Service.Environments {
+			envs++
+			checkEnvironment(t, ch, res, env.Name, valid%10 == 0, src)
+			if t.Failed() {
+				t.Fatalf("seed %d, descriptor %d", seed, valid)
+			}
+		}
+	}
+	t.Logf("%d valid descriptors (%d generated), %d environments, zero mismatches", valid, tries, envs)
+}
+
+func checkEnvironment(t *testing.T, ch *helmchart.Chart, res *generator.Result, env string, render bool, src []byte) {
+	t.Helper()
+	merged := helmMerge(t, res, "deploy/values.yaml", "deploy/values-"+env+".yaml")
+	layered := coalesce(t, ch, merged)
+	want := coalesce(t, ch, viewValues(t, res, env))
+	if !reflect.DeepEqual(prune(layered), prune(want)) {
+		t.Errorf("environment %s: values.yaml + values-%s.yaml != the environment's values\ndescriptor:\n%s\nlayered: %v\nwant:    %v", env, env, src, prune(layered), prune(want))
+		return
+	}
+	if !render {
+		return
+	}
+	opts := chart.Options{ReleaseName: "svc", Namespace: "apps"}
+	got, err := chart.Render(ch, merged, opts)
+	if err != nil {
+		t.Fatalf("render %s:\n%s\n%v", env, src, err)
+	}
+	direct, err := chart.Render(ch, viewValues(t, res, env), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != direct {
+		t.Errorf("environment %s renders differently layered and direct:\n%s", env, lineDiff(direct, got))
+	}
+	if problems, _ := chart.Verify(got); len(problems) > 0 {
+		t.Errorf("environment %s: %v\n%s", env, problems, src)
+	}
+}
+
+// helmMerge writes the generated files to disk and merges them with Helm's own code
+// for `helm template -f a -f b` (pkg/cli/values).
+func helmMerge(t *testing.T, res *generator.Result, names ...string) map[string]any {
+	t.Helper()
+	dir := t.TempDir()
+	var opts helmvalues.Options
+	for _, name := range names {
+		f, ok := generatedFile(res, name)
+		if !ok {
+			t.Fatalf("%s not generated", name)
+		}
+		p := filepath.Join(dir, filepath.Base(name))
+		if err := os.WriteFile(p, f, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		opts.ValueFiles = append(opts.ValueFiles, p)
+	}
+	vals, err := opts.MergeValues(getter.Providers{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return vals
+}
+
+func generatedFile(res *generator.Result, name string) ([]byte, bool) {
+	for _, f := range res.Files {
+		if f.Path == name {
+			return f.Data, true
+		}
+	}
+	return nil, false
+}
+
+// viewValues are the values of the environment's own view, written alone, through the
+// same YAML round trip.
+func viewValues(t *testing.T, res *generator.Result, env string) map[string]any {
+	t.Helper()
+	v, err := generator.ViewValues(res.Service, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func coalesce(t *testing.T, ch *helmchart.Chart, vals map[string]any) map[string]any {
+	t.Helper()
+	out, err := chartutil.CoalesceValues(ch, vals)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// prune drops null map entries: the chart treats them exactly as absent keys, and Helm
+// versions differ in which of the two they leave.
+func prune(m map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range m {
+		switch x := v.(type) {
+		case nil:
+		case map[string]any:
+			out[k] = prune(x)
+		default:
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// randomDescriptor builds a descriptor over the fields environments can change, with
+// overrides that add, change and delete (null) entries.
+func randomDescriptor(r *rand.Rand) map[string]any {
+	ports := map[string]any{"http": 8080}
+	if r.IntN(3) == 0 {
+		ports["grpc"] = 9090
+	}
+	if r.IntN(3) == 0 {
+		ports["metrics"] = 9100
+	}
+	if r.IntN(5) == 0 {
+		delete(ports, "http")
+		ports["api"] = 8000
+	}
+	d := map[string]any{
+		"apiVersion": "berth.dev/v1alpha1",
+		"kind":       "Service",
+		"metadata":   map[string]any{"name": "svc"},
+		"build":      map[string]any{"main": "."},
+		"image":      map[string]any{"repository": "registry.example.com/team/svc"},
+		"ports":      ports,
+	}
+	if r.IntN(2) == 0 {
+		d["image"].(map[string]any)["tag"] = pick(r, "1.0.0", "2.3.4", "v1")
+	}
+	maybe(r, d, "env", randomEnv(r, false))
+	maybe(r, d, "secrets", randomSecrets(r, false))
+	if r.IntN(3) == 0 {
+		d["config"] = randomConfig(r)
+	}
+	if r.IntN(3) > 0 {
+		d["health"] = randomHealth(r, ports)
+	}
+	maybe(r, d, "resources", randomResources(r))
+	if r.IntN(2) == 0 {
+		d["replicas"] = 1 + r.IntN(4)
+	}
+	if r.IntN(3) == 0 {
+		d["autoscaling"] = randomAutoscaling(r)
+	}
+	if r.IntN(3) == 0 {
+		d["ingress"] = randomIngress(r)
+	}
+	envs := map[string]any{}
+	for _, name := range []string{"dev", "staging", "prod"} {
+		if r.IntN(4) > 0 {
+			envs[name] = randomOverride(r, ports)
+		}
+	}
+	if len(envs) > 0 {
+		d["environments"] = envs
+	}
+	return d
+}
+
+func randomOverride(r *rand.Rand, ports map[string]any) map[string]any {
+	o := map[string]any{}
+	if r.IntN(2) == 0 {
+		o["replicas"] = r.IntN(6)
+	}
+	maybe(r, o, "env", randomEnv(r, true))
+	maybe(r, o, "secrets", randomSecrets(r, true))
+	for key, gen := range map[string]func() any{
+		"resources":   func() any { return randomResources(r) },
+		"autoscaling": func() any { return randomAutoscaling(r) },
+		"ingress":     func() any { return randomIngress(r) },
+		"config":      func() any { return randomConfig(r) },
+	} {
+		switch r.IntN(6) {
+		case 0:
+			o[key] = nil
+		case 1:
+			o[key] = gen()
+		}
+	}
+	if r.IntN(3) == 0 {
+		h := map[string]any{}
+		for _, p := range []string{"startup", "liveness", "readiness"} {
+			switch r.IntN(4) {
+			case 0:
+				h[p] = nil
+			case 1:
+				h[p] = map[string]any{"periodSeconds": 1 + r.IntN(30), "failureThreshold": 1 + r.IntN(10)}
+			case 2:
+				h[p] = randomProbe(r, ports)
+			}
+		}
+		o["health"] = h
+	}
+	if r.IntN(3) == 0 {
+		o["image"] = map[string]any{"tag": pick(r, "1.0.1", "3.0.0-rc1", "dev")}
+	}
+	return o
+}
+
+func randomEnv(r *rand.Rand, override bool) map[string]any {
+	env := map[string]any{}
+	for _, k := range []string{"LOG_LEVEL", "LOG_FORMAT", "FEATURE_X", "PORT", "REGION"} {
+		switch r.IntN(4) {
+		case 0:
+			env[k] = pick(r, "info", "debug", "json", "eu-west-1", "8080", "true")
+		case 1:
+			if override {
+				env[k] = nil
+			}
+		}
+	}
+	return env
+}
+
+func randomSecrets(r *rand.Rand, override bool) map[string]any {
+	s := map[string]any{}
+	for _, k := range []string{"DATABASE_URL", "API_TOKEN"} {
+		switch r.IntN(4) {
+		case 0:
+			ref := map[string]any{"secret": pick(r, "db", "api", "shared"), "key": pick(r, "url", "token")}
+			if r.IntN(3) == 0 {
+				ref["optional"] = true
+			}
+			s[k] = ref
+		case 1:
+			if override {
+				s[k] = nil
+			}
+		}
+	}
+	return s
+}
+
+func randomConfig(r *rand.Rand) map[string]any {
+	files := map[string]any{"app.yaml": "config/app.yaml"}
+	if r.IntN(2) == 0 {
+		files["flags"] = "config/flags"
+	}
+	c := map[string]any{"files": files}
+	if r.IntN(2) == 0 {
+		c["mountPath"] = pick(r, "/etc/svc", "/config")
+	}
+	return c
+}
+
+func randomHealth(r *rand.Rand, ports map[string]any) map[string]any {
+	h := map[string]any{}
+	for _, p := range []string{"startup", "liveness", "readiness"} {
+		if r.IntN(4) > 0 {
+			h[p] = randomProbe(r, ports)
+		}
+	}
+	return h
+}
+
+func randomProbe(r *rand.Rand, ports map[string]any) map[string]any {
+	var names []string
+	for _, n := range []string{"http", "grpc", "metrics", "api"} {
+		if _, ok := ports[n]; ok {
+			names = append(names, n)
+		}
+	}
+	p := map[string]any{"port": names[r.IntN(len(names))]}
+	switch r.IntN(4) {
+	case 0:
+		p["http"] = pick(r, "/healthz", "/readyz", "/live")
+	case 1:
+		p["tcp"] = true
+	case 2:
+		p["grpc"] = pick(r, "", "svc.Health")
+	default:
+		delete(p, "port")
+		p["exec"] = []any{"/svc", "healthcheck"}
+	}
+	if r.IntN(2) == 0 {
+		p["periodSeconds"] = 1 + r.IntN(20)
+	}
+	return p
+}
+
+func randomResources(r *rand.Rand) map[string]any {
+	res := map[string]any{"requests": map[string]any{"cpu": pick(r, "50m", "100m", "250m"), "memory": pick(r, "64Mi", "128Mi")}}
+	if r.IntN(2) == 0 {
+		res["limits"] = map[string]any{"memory": pick(r, "256Mi", "512Mi")}
+	}
+	return res
+}
+
+func randomAutoscaling(r *rand.Rand) map[string]any {
+	minR := 1 + r.IntN(3)
+	return map[string]any{"minReplicas": minR, "maxReplicas": minR + r.IntN(10), "targetCPU": 50 + r.IntN(40)}
+}
+
+func randomIngress(r *rand.Rand) map[string]any {
+	in := map[string]any{"host": pick(r, "svc.example.com", "svc.dev.example.com")}
+	if r.IntN(2) == 0 {
+		in["tls"] = pick(r, "svc-tls", "wildcard-tls")
+	}
+	if r.IntN(2) == 0 {
+		in["className"] = "nginx"
+	}
+	return in
+}
+
+func maybe(r *rand.Rand, m map[string]any, key string, v map[string]any) {
+	if len(v) > 0 && r.IntN(4) > 0 {
+		m[key] = v
+	}
+}
+
+func pick(r *rand.Rand, options ...string) string { return options[r.IntN(len(options))] }
