@@ -2,6 +2,7 @@ package tests
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -20,6 +21,44 @@ func BenchmarkGenerate(b *testing.B) {
 	for b.Loop() {
 		if _, err := generator.Generate(name, src, repo); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRenderInProcess: `berth render --env prod` of examples/hello without the
+// process start: generate, merge the value files, render the embedded chart.
+func BenchmarkRenderInProcess(b *testing.B) {
+	name, _ := filepath.Abs("../examples/hello/service.yaml")
+	for b.Loop() {
+		res, err := generator.GenerateFile(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := generator.Render(res, generator.RenderOptions{Env: "prod"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRenderCLI and BenchmarkHelmTemplateCLI compare whole commands on the same
+// chart and value files: bin/berth render against Helm 4's helm template.
+func BenchmarkRenderCLI(b *testing.B) {
+	benchCommand(b, filepath.Join("..", "bin", "berth"), "render", "-f", "../examples/hello/service.yaml", "--env", "prod")
+}
+
+func BenchmarkHelmTemplateCLI(b *testing.B) {
+	benchCommand(b, filepath.Join("..", "bin", "helm-v4.3.1", "helm"), "template", "hello", chartDir,
+		"--namespace", "hello-prod", "--kube-version", "1.37.0",
+		"-f", "../examples/hello/deploy/values.yaml", "-f", "../examples/hello/deploy/values-prod.yaml")
+}
+
+func benchCommand(b *testing.B, bin string, args ...string) {
+	if _, err := os.Stat(bin); err != nil {
+		b.Skipf("%s is missing (make build tools)", bin)
+	}
+	for b.Loop() {
+		if out, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
+			b.Fatalf("%v\n%s", err, out)
 		}
 	}
 }

@@ -450,3 +450,31 @@ func TestChartREADMEKubeScoreSkips(t *testing.T) {
 		t.Errorf("README documents skips %v, the test skips %v", documented, kubeScoreSkips)
 	}
 }
+
+// TestChartValidateAgreesWithHelm: berth's compiled-once validation and Helm's own
+// chartutil.ValidateAgainstSchema accept and reject the same values.
+func TestChartValidateAgreesWithHelm(t *testing.T) {
+	ch := embeddedChart(t)
+	var cases []map[string]any
+	for _, tc := range chartCases {
+		cases = append(cases, mergeChartValues(t, tc.files...))
+	}
+	for _, bad := range []string{"replicaCount: 3", "probes: {liveness: {type: https}}", "ports: {http: 70000}", "env: {X: {value: a, fieldRef: {fieldPath: a}}}", "podDisruptionBudget: {minAvailable: '50'}"} {
+		vals, err := chart.MergeValues(chart.ValuesFile{Name: "bad", Data: []byte(bad)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases = append(cases, vals)
+	}
+	for i, vals := range cases {
+		ours := chart.Validate(ch, vals)
+		coalesced, err := chartutil.CoalesceValues(ch, vals)
+		if err != nil {
+			t.Fatal(err)
+		}
+		helms := chartutil.ValidateAgainstSchema(ch, coalesced)
+		if (ours == nil) != (helms == nil) {
+			t.Errorf("case %d: berth says %v, Helm says %v", i, ours, helms)
+		}
+	}
+}
