@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"bytes"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -47,7 +48,15 @@ func TestValuesLayeringProperty(t *testing.T) {
 		"config/app.yaml": {Data: []byte("level: info\nlisten: \":8080\"\n")},
 		"config/flags":    {Data: []byte("on\n")},
 	}
-	valid, envs, tries := 0, 0, 0
+	var clis []string
+	for _, rel := range helmCLIs {
+		if p, ok := findTool(rel); ok {
+			clis = append(clis, p)
+		} else {
+			t.Log("NOT CHECKING overlays with this Helm CLI:" + missingTool(t, rel))
+		}
+	}
+	valid, envs, tries, cliChecks := 0, 0, 0, 0
 	for valid < propertyDescriptors {
 		tries++
 		if tries > 20*propertyDescriptors {
@@ -68,12 +77,53 @@ func TestValuesLayeringProperty(t *testing.T) {
 		for _, env := range res.Service.Environments {
 			envs++
 			checkEnvironment(t, ch, res, env.Name, valid%10 == 0, src)
+			if len(clis) > 0 && deletes(res, env.Name) && cliChecks < cliDescriptors {
+				cliChecks++
+				checkHelmCLIs(t, clis, res, env.Name, src)
+			}
 			if t.Failed() {
 				t.Fatalf("seed %d, descriptor %d", seed, valid)
 			}
 		}
 	}
-	t.Logf("%d valid descriptors (%d generated), %d environments, zero mismatches", valid, tries, envs)
+	t.Logf("%d valid descriptors (%d generated), %d environments, %d overlays with deletions run through %d Helm CLIs, zero mismatches", valid, tries, envs, cliChecks, len(clis))
+}
+
+// cliDescriptors is how many overlays that delete something also go through the real
+// Helm 3.16 and Helm 4 CLIs, whose null handling differs in places.
+const cliDescriptors = 25
+
+// deletes reports whether an environment's overlay contains a null.
+func deletes(res *generator.Result, env string) bool {
+	f, _ := generatedFile(res, "deploy/values-"+env+".yaml")
+	return bytes.Contains(f, []byte(": null"))
+}
+
+// checkHelmCLIs: each Helm CLI renders base + overlay exactly as berth renders the
+// environment's own values.
+func checkHelmCLIs(t *testing.T, clis []string, res *generator.Result, env string, src []byte) {
+	t.Helper()
+	dir := t.TempDir()
+	for _, name := range []string{"deploy/values.yaml", "deploy/values-" + env + ".yaml"} {
+		f, _ := generatedFile(res, name)
+		if err := os.WriteFile(filepath.Join(dir, filepath.Base(name)), f, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := chart.Render(embeddedChart(t), viewValues(t, res, env), chart.Options{ReleaseName: "svc", Namespace: "apps"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bin := range clis {
+		out, stderr, err := runHelm(t, bin, "template", "svc", chartDir, "--namespace", "apps", "--kube-version", chart.DefaultKubeVersion,
+			"-f", filepath.Join(dir, "values.yaml"), "-f", filepath.Join(dir, "values-"+env+".yaml"))
+		if err != nil {
+			t.Fatalf("%s template: %v\n%s\ndescriptor:\n%s", bin, err, stderr, src)
+		}
+		if documents(out) != documents(want) {
+			t.Errorf("%s: base + %s overlay renders differently from the environment:\n%s\ndescriptor:\n%s", bin, env, lineDiff(documents(want), documents(out)), src)
+		}
+	}
 }
 
 func checkEnvironment(t *testing.T, ch *helmchart.Chart, res *generator.Result, env string, render bool, src []byte) {
