@@ -21,6 +21,11 @@ const (
 	debianRelease    = "trixie"
 	distrolessSuffix = "debian13"
 	alpineRelease    = "3.23"
+
+	// Argo CD renders the chart from this repository's directory, as `helm template` does.
+	defaultChartRepoURL  = "https://github.com/berth-dev/berth.git"
+	defaultChartPath     = "charts/go-service"
+	defaultChartRevision = "main"
 )
 
 // BuilderImage is the golang image berth builds with for a Go release: Debian (glibc)
@@ -88,6 +93,11 @@ func normalize(file string, s *spec, mod *gomod.Module, vendor gomod.VendorState
 			Path:      cmpOr(a.Path, "deploy"),
 			Project:   cmpOr(a.Project, "default"),
 			Namespace: cmpOr(a.Namespace, svc.Name+"-{{env}}"),
+			Chart:     model.ChartSource{RepoURL: defaultChartRepoURL, Path: defaultChartPath, Revision: defaultChartRevision},
+		}
+		if c := a.Chart; c != nil {
+			ch := &svc.ArgoCD.Chart
+			ch.RepoURL, ch.Path, ch.Revision = cmpOr(c.RepoURL, ch.RepoURL), cmpOr(c.Path, ch.Path), cmpOr(c.Revision, ch.Revision)
 		}
 	}
 	return svc

@@ -106,11 +106,18 @@ type ingressSpec struct {
 }
 
 type argoSpec struct {
-	RepoURL   string `json:"repoURL"`
-	Revision  string `json:"revision"`
-	Path      string `json:"path"`
-	Project   string `json:"project"`
-	Namespace string `json:"namespace"`
+	RepoURL   string     `json:"repoURL"`
+	Revision  string     `json:"revision"`
+	Path      string     `json:"path"`
+	Project   string     `json:"project"`
+	Namespace string     `json:"namespace"`
+	Chart     *chartSpec `json:"chart"`
+}
+
+type chartSpec struct {
+	RepoURL  string `json:"repoURL"`
+	Path     string `json:"path"`
+	Revision string `json:"revision"`
 }
 
 // decodeSpec types a schema-valid document.

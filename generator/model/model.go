@@ -161,6 +161,14 @@ type ArgoCD struct {
 	Path      string
 	Project   string
 	Namespace string // with {{env}} placeholder
+	Chart     ChartSource
+}
+
+// ChartSource is where Argo CD gets the go-service chart.
+type ChartSource struct {
+	RepoURL  string
+	Path     string
+	Revision string
 }
 
 // EntryBinary returns the binary the container runs.

@@ -7,14 +7,6 @@ import (
 	"github.com/berth-dev/berth/generator/model"
 )
 
-// Where Argo CD fetches the chart from: this repository, which publishes it as a
-// directory (Argo CD renders a chart from a git path as `helm template` does).
-const (
-	ChartRepoURL  = "https://github.com/berth-dev/berth.git"
-	ChartPath     = "charts/go-service"
-	ChartRevision = "main"
-)
-
 // autoSyncEnv is the one environment that is never synced automatically: a change to
 // production waits for a person to press Sync, everything else follows git.
 const autoSyncEnv = "prod"
@@ -50,9 +42,9 @@ func ApplicationSet(svc *model.Service) map[string]any {
 					"project": a.Project,
 					"sources": []any{
 						map[string]any{
-							"repoURL":        ChartRepoURL,
-							"path":           ChartPath,
-							"targetRevision": ChartRevision,
+							"repoURL":        a.Chart.RepoURL,
+							"path":           a.Chart.Path,
+							"targetRevision": a.Chart.Revision,
 							"helm": map[string]any{
 								"releaseName":             svc.Name,
 								"valueFiles":              []any{valuesDir + "/values.yaml", valuesDir + "/values-{{.env}}.yaml"},
