@@ -35,7 +35,7 @@ bin/helm-$(HELM3_VERSION)/helm:
 	GOBIN=$(CURDIR)/$(@D) $(GO) install helm.sh/helm/v3/cmd/helm@$(HELM3_VERSION)
 
 unit:
-	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -timeout 45m ./...
 
 check-examples: build
 	@for f in $(EXAMPLES); do echo "berth generate --check -f $$f"; ./$(BIN) generate --check -f $$f || exit 1; done
@@ -46,10 +46,10 @@ golden:
 	git --no-pager diff --stat -- tests generator examples
 
 fmt:
-	gofmt -w $$(git ls-files '*.go')
+	gofmt -w $$(git ls-files '*.go' ':!:**/vendor/**')
 
 fmt-check:
-	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@out=$$(gofmt -l $$(git ls-files '*.go' ':!:**/vendor/**')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 vet:
 	$(GO) vet ./...

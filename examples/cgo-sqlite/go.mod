@@ -1,0 +1,5 @@
+module example.com/cgo-sqlite
+
+go 1.26.0
+
+require github.com/mattn/go-sqlite3 v1.14.32

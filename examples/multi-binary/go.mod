@@ -1,0 +1,3 @@
+module example.com/multi-binary
+
+go 1.26.0

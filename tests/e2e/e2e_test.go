@@ -1,0 +1,265 @@
+// Package e2e builds berth's generated Dockerfiles for every example with a real
+// Docker engine, unmodified, on offline stand-in base images, and runs the images the
+// way the chart runs them: read-only root, no capabilities, no privilege escalation.
+package e2e
+
+import (
+	"archive/tar"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// dockerBin is Debian's client: with DOCKER_BUILDKIT=1 it builds RUN --mount without
+// the buildx plugin, which a docker earlier on PATH may lack.
+const dockerBin = "/usr/bin/docker"
+
+// example says how to check one example's image.
+type example struct {
+	name     string
+	binaries []string                 // every binary the image must hold at /
+	shell    bool                     // the runtime has a shell (debian); else none may exist
+	sized    bool                     // distroless or scratch: image ≤ binaries + 3 MiB
+	path     string                   // endpoint whose answer proves the service works
+	want     []string                 // substrings of that answer
+	runArgs  []string                 // extra docker run arguments
+	extra    func(*testing.T, string) // further checks, given the image
+}
+
+var examples = []example{
+	{name: "hello", binaries: []string{"hello"}, sized: true, path: "/", want: []string{"uid 65532"}},
+	{name: "vendored", binaries: []string{"vendored"}, sized: true, path: "/id", want: []string{`"uid":65532`, `"id":"`}},
+	{name: "cgo-sqlite", binaries: []string{"cgo-sqlite"}, shell: true, path: "/visits", want: []string{`"sqlite":"3.`, `"visits":1`, `"uid":65532`}},
+	{
+		name: "multi-binary", binaries: []string{"api", "worker"}, sized: true, path: "/",
+		want:    []string{`"greeting":"hello from the config file"`, `"database_set":true`, `"uid":65532`},
+		runArgs: []string{"-e", "DATABASE_URL=postgres://db/example", "-v", "CONFIG:/etc/multi-binary/app.yaml:ro"},
+		extra:   checkWorker,
+	},
+}
+
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// requireDocker skips loudly without a Docker engine, and fails under CI=true, where
+// .ci/run must have installed and started one.
+func requireDocker(t *testing.T) {
+	t.Helper()
+	err := exec.Command(dockerBin, "info").Run()
+	if err == nil {
+		return
+	}
+	msg := fmt.Sprintf("\n\n*** SKIPPING the Docker end-to-end tests: no Docker engine (%s info: %v). .ci/run installs docker.io and starts dockerd. ***\n\n", dockerBin, err)
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+}
+
+func docker(t *testing.T, args ...string) string {
+	t.Helper()
+	out, err := dockerOut(args...)
+	if err != nil {
+		t.Fatalf("docker %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return strings.TrimSpace(out)
+}
+
+func dockerOut(args ...string) (string, error) {
+	cmd := exec.Command(dockerBin, args...)
+	cmd.Env = append(os.Environ(), "DOCKER_BUILDKIT=1")
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+var baseImagesOnce sync.Once
+
+func baseImages(t *testing.T) {
+	t.Helper()
+	var err error
+	var out []byte
+	baseImagesOnce.Do(func() {
+		cmd := exec.Command("bash", filepath.Join(repoRoot(t), "tests", "e2e", "baseimages.sh"))
+		cmd.Env = append(os.Environ(), "DOCKER="+dockerBin)
+		out, err = cmd.CombinedOutput()
+	})
+	if err != nil {
+		t.Fatalf("base image stand-ins: %v\n%s", err, out)
+	}
+}
+
+// TestExamplesBuildAndRun builds each example's committed Dockerfile as it is, runs
+// the image hardened, and checks what the image promises.
+func TestExamplesBuildAndRun(t *testing.T) {
+	requireDocker(t)
+	baseImages(t)
+	root := repoRoot(t)
+	for _, ex := range examples {
+		t.Run(ex.name, func(t *testing.T) {
+			t.Parallel() // the HEALTHCHECK waits overlap
+			image := "berth-e2e/" + ex.name
+			docker(t, "build", "-q", "-t", image, filepath.Join(root, "examples", ex.name))
+			if user := docker(t, "image", "inspect", "-f", "{{.Config.User}}", image); user != "65532:65532" {
+				t.Errorf("image USER %q, want 65532:65532", user)
+			}
+			checkShell(t, image, ex.shell)
+			if ex.sized {
+				checkSize(t, image, ex.binaries)
+			}
+			name := runHardened(t, ex, root)
+			port := docker(t, "port", name, "8080/tcp")
+			body := get(t, "http://"+port[strings.LastIndex(port, "\n")+1:]+ex.path)
+			for _, w := range ex.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("GET %s = %q, want it to contain %q", ex.path, body, w)
+				}
+			}
+			checkProcessUID(t, name)
+			checkHealthy(t, name)
+			if ex.extra != nil {
+				ex.extra(t, image)
+			}
+		})
+	}
+}
+
+// runHardened starts the image as the chart runs it and removes it when the test ends.
+func runHardened(t *testing.T, ex example, root string) string {
+	t.Helper()
+	name := "berth-e2e-" + ex.name
+	_, _ = dockerOut("rm", "-f", name)
+	args := []string{"run", "-d", "--name", name, "--read-only", "--tmpfs", "/tmp", "--cap-drop", "ALL",
+		"--security-opt", "no-new-privileges", "-p", "127.0.0.1::8080"}
+	for _, a := range ex.runArgs {
+		args = append(args, strings.ReplaceAll(a, "CONFIG", filepath.Join(root, "examples", ex.name, "config", "app.yaml")))
+	}
+	docker(t, append(args, "berth-e2e/"+ex.name)...)
+	t.Cleanup(func() {
+		if t.Failed() {
+			logs, _ := dockerOut("logs", name)
+			t.Logf("container logs:\n%s", logs)
+		}
+		_, _ = dockerOut("rm", "-f", name)
+	})
+	return name
+}
+
+func get(t *testing.T, url string) string {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(url)
+		if err == nil {
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return string(body)
+			}
+			err = fmt.Errorf("status %d: %s", resp.StatusCode, body)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("GET %s: %v", url, err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// checkShell: images without a shell must really have none (no /bin/sh to exec).
+func checkShell(t *testing.T, image string, want bool) {
+	t.Helper()
+	_, err := dockerOut("run", "--rm", "--entrypoint", "/bin/sh", image, "-c", "true")
+	if got := err == nil; got != want {
+		t.Errorf("image has a shell: %v, want %v", got, want)
+	}
+}
+
+// checkSize: a distroless or scratch image is its binaries plus at most 3 MiB.
+func checkSize(t *testing.T, image string, binaries []string) {
+	t.Helper()
+	id := docker(t, "create", image)
+	defer dockerOut("rm", id)
+	var total int64
+	for _, b := range binaries {
+		out, err := exec.Command(dockerBin, "cp", id+":/"+b, "-").Output()
+		if err != nil {
+			t.Fatalf("docker cp /%s: %v", b, err)
+		}
+		hdr, err := tar.NewReader(bytes.NewReader(out)).Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		total += hdr.Size
+	}
+	var size int64
+	if err := json.Unmarshal([]byte(docker(t, "image", "inspect", "-f", "{{.Size}}", image)), &size); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("image %d bytes, binaries %d bytes, overhead %d bytes", size, total, size-total)
+	if size-total > 3<<20 {
+		t.Errorf("image is %d bytes over its binaries (%d), more than 3 MiB", size-total, total)
+	}
+}
+
+// checkProcessUID: the server process runs as 65532 on the host, not only in config.
+func checkProcessUID(t *testing.T, name string) {
+	t.Helper()
+	out := docker(t, "top", name, "-eo", "pid,uid,comm")
+	lines := strings.Split(out, "\n")
+	if len(lines) < 2 {
+		t.Fatalf("docker top: %q", out)
+	}
+	for _, l := range lines[1:] {
+		if f := strings.Fields(l); len(f) >= 2 && f[1] != "65532" {
+			t.Errorf("process %q runs as uid %s", l, f[1])
+		}
+	}
+}
+
+// checkHealthy: the Docker HEALTHCHECK berth wrote turns healthy (its first run comes
+// after the 30 s interval).
+func checkHealthy(t *testing.T, name string) {
+	t.Helper()
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		status := docker(t, "inspect", "-f", "{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}", name)
+		switch status {
+		case "healthy":
+			return
+		case "none":
+			t.Error("the image has no HEALTHCHECK")
+			return
+		case "unhealthy":
+			t.Fatalf("HEALTHCHECK unhealthy: %s", docker(t, "inspect", "-f", "{{json .State.Health}}", name))
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("HEALTHCHECK still %q after 90 s", status)
+		}
+		time.Sleep(2 * time.Second)
+	}
+}
+
+// checkWorker: the second binary of the multi-binary image runs too.
+func checkWorker(t *testing.T, image string) {
+	t.Helper()
+	cfg := filepath.Join(repoRoot(t), "examples", "multi-binary", "config", "app.yaml")
+	out := docker(t, "run", "--rm", "--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
+		"-v", cfg+":/etc/multi-binary/app.yaml:ro", "--entrypoint", "/worker", image, "-once")
+	if !strings.Contains(out, "worker processed queue orders") {
+		t.Errorf("worker said %q", out)
+	}
+}
