@@ -73,7 +73,10 @@ func TestRenderAsArgoCD(t *testing.T) {
 		res := mustGenerate(t, file)
 		for _, env := range envs[1:] {
 			t.Run(filepath.Base(dir)+"-"+env, func(t *testing.T) {
-				ns := strings.ReplaceAll(res.Service.ArgoCD.Namespace, "{{env}}", env)
+				ns := "default"
+				if a := res.Service.ArgoCD; a != nil {
+					ns = strings.ReplaceAll(a.Namespace, "{{env}}", env)
+				}
 				out, stderr, err := runHelm(t, bin, "template", res.Service.Name, chartDir,
 					"--namespace", ns, "--kube-version", chart.DefaultKubeVersion, "--include-crds",
 					"-f", filepath.Join(dir, "deploy", "values.yaml"),
