@@ -263,3 +263,76 @@ func checkWorker(t *testing.T, image string) {
 		t.Errorf("worker said %q", out)
 	}
 }
+
+// TestDevTargetHotReload: the dev target of examples/hello serves a bind-mounted source
+// tree and picks up a source change by itself, with the same image.
+func TestDevTargetHotReload(t *testing.T) {
+	requireDocker(t)
+	baseImages(t)
+	root := repoRoot(t)
+	image := "berth-e2e/hello-dev"
+	docker(t, "build", "-q", "--target", "dev", "-t", image, filepath.Join(root, "examples", "hello"))
+	before := docker(t, "image", "inspect", "-f", "{{.Id}}", image)
+
+	src := t.TempDir()
+	for _, f := range []string{"go.mod", "main.go"} {
+		data, err := os.ReadFile(filepath.Join(root, "examples", "hello", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(src, f), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	name := "berth-e2e-hello-dev"
+	_, _ = dockerOut("rm", "-f", name)
+	docker(t, "run", "-d", "--name", name, "-v", src+":/src", "-p", "127.0.0.1::8080", image)
+	t.Cleanup(func() {
+		if t.Failed() {
+			logs, _ := dockerOut("logs", name)
+			t.Logf("container logs:\n%s", logs)
+		}
+		_, _ = dockerOut("rm", "-f", name)
+	})
+	port := docker(t, "port", name, "8080/tcp")
+	url := "http://" + port[strings.LastIndex(port, "\n")+1:] + "/"
+	if body := getUntil(t, url, "hello from", 90*time.Second); body == "" {
+		t.Fatal("the dev container never answered")
+	}
+
+	main := filepath.Join(src, "main.go")
+	data, err := os.ReadFile(main)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := strings.Replace(string(data), `"hello from %s`, `"hot reloaded from %s`, 1)
+	if changed == string(data) {
+		t.Fatal("main.go no longer has the line this test edits")
+	}
+	if err := os.WriteFile(main, []byte(changed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if getUntil(t, url, "hot reloaded from", 90*time.Second) == "" {
+		t.Fatal("the source change was not picked up within 90 s")
+	}
+	if after := docker(t, "image", "inspect", "-f", "{{.Id}}", image); after != before {
+		t.Errorf("the image changed (%s → %s)", before, after)
+	}
+}
+
+// getUntil polls url until the answer contains want, and returns it ("" on timeout).
+func getUntil(t *testing.T, url, want string, timeout time.Duration) string {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if resp, err := http.Get(url); err == nil {
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if strings.Contains(string(body), want) {
+				return string(body)
+			}
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	return ""
+}
