@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"testing"
 
@@ -31,7 +32,7 @@ func TestChartValuesHaveEveryKey(t *testing.T) {
 	var walk func(path string, s map[string]any, v map[string]any)
 	walk = func(path string, s map[string]any, v map[string]any) {
 		props, _ := s["properties"].(map[string]any)
-		for _, key := range sortedKeys(props) {
+		for _, key := range slices.Sorted(maps.Keys(props)) {
 			if path == "" && key == "enabled" {
 				continue // Helm's condition key for parent charts, never set here
 			}
@@ -52,15 +53,6 @@ func TestChartValuesHaveEveryKey(t *testing.T) {
 		}
 	}
 	walk("", schema, values)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // valueRow is one line of the chart README's values table.

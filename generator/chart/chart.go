@@ -20,6 +20,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/berth-dev/berth/charts"
+	"github.com/berth-dev/berth/generator/values"
 )
 
 // Embedded returns the go-service chart carried inside the binary, loaded once. Callers
@@ -150,10 +151,9 @@ type ValuesFile struct {
 	Data []byte
 }
 
-// MergeValues merges value files left to right the way `helm -f a -f b` and Argo CD's
-// valueFiles do (Helm's pkg/cli/values mergeMaps): maps merge key by key, everything
-// else, lists included, is replaced. A null stays in the result; Helm deletes the key
-// when it coalesces the result with the chart's defaults.
+// MergeValues reads value files and merges them left to right the way `helm -f a -f b`
+// and Argo CD's valueFiles do (values.Merge). A null stays in the result; Helm deletes
+// the key when it coalesces the result with the chart's defaults.
 func MergeValues(files ...ValuesFile) (map[string]any, error) {
 	base := map[string]any{}
 	for _, f := range files {
@@ -161,26 +161,9 @@ func MergeValues(files ...ValuesFile) (map[string]any, error) {
 		if err := yaml.Unmarshal(f.Data, &current); err != nil {
 			return nil, fmt.Errorf("%s: %w", f.Name, err)
 		}
-		base = mergeMaps(base, current)
+		base = values.Merge(base, current)
 	}
 	return base, nil
-}
-
-func mergeMaps(a, b map[string]any) map[string]any {
-	out := make(map[string]any, len(a))
-	for k, v := range a {
-		out[k] = v
-	}
-	for k, v := range b {
-		if vm, ok := v.(map[string]any); ok {
-			if bv, ok := out[k].(map[string]any); ok {
-				out[k] = mergeMaps(bv, vm)
-				continue
-			}
-		}
-		out[k] = v
-	}
-	return out
 }
 
 // DefaultKubeVersion is the Kubernetes version berth renders for when none is given: the
