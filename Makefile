@@ -5,7 +5,7 @@ BIN         := bin/berth
 GOLDEN_PKGS := ./tests ./generator/dockerfile
 EXAMPLES    := $(wildcard examples/*/service.yaml)
 
-.PHONY: all build test unit check-examples golden fmt fmt-check vet fuzz tools
+.PHONY: all build test unit check-examples golden fmt fmt-check vet fuzz tools bench
 
 # Pinned tools the tests run (tests/tools_test.go names the same paths). Each version gets
 # its own directory, so a bump installs anew.
@@ -58,3 +58,9 @@ vet:
 FUZZTIME ?= 5m
 fuzz:
 	$(GO) test ./generator/descriptor -run '^$$' -fuzz FuzzLoad -fuzztime $(FUZZTIME)
+
+## bench: in-process benchmarks (generate, render) and the Docker rebuild benchmark; see BENCHMARKS.md
+bench: build tools
+	$(GO) test ./tests -run '^$$' -bench . -count 5
+	bash tests/e2e/baseimages.sh
+	bash bench/rebuild.sh cgo-sqlite 5
