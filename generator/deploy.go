@@ -78,13 +78,7 @@ Environment %q: only what differs from values.yaml (null deletes a key). Use aft
 func ViewValues(svc *model.Service, env string) (map[string]any, error) {
 	view := svc
 	if env != "" {
-		view = nil
-		for _, e := range svc.Environments {
-			if e.Name == env {
-				view = e.Service
-			}
-		}
-		if view == nil {
+		if view = environment(svc, env); view == nil {
 			return nil, fmt.Errorf("environment %q is not in the descriptor", env)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/berth-dev/berth/generator/chart"
+	"github.com/berth-dev/berth/generator/model"
 	"github.com/berth-dev/berth/generator/output"
 )
 
@@ -24,7 +25,7 @@ func Render(res *Result, opts RenderOptions) (string, error) {
 	svc := res.Service
 	names := []string{path.Join(DeployDir, "values.yaml")}
 	if opts.Env != "" {
-		if !hasEnv(res, opts.Env) {
+		if environment(svc, opts.Env) == nil {
 			return "", fmt.Errorf("environment %q is not in the descriptor (have: %s)", opts.Env, strings.Join(envNames(res), ", "))
 		}
 		names = append(names, path.Join(DeployDir, "values-"+opts.Env+".yaml"))
@@ -55,13 +56,14 @@ func Render(res *Result, opts RenderOptions) (string, error) {
 	return chart.Render(ch, vals, chart.Options{ReleaseName: svc.Name, Namespace: ns, KubeVersion: opts.KubeVersion})
 }
 
-func hasEnv(res *Result, env string) bool {
-	for _, e := range res.Service.Environments {
-		if e.Name == env {
-			return true
+// environment returns the full view of the named environment, or nil.
+func environment(svc *model.Service, name string) *model.Service {
+	for _, e := range svc.Environments {
+		if e.Name == name {
+			return e.Service
 		}
 	}
-	return false
+	return nil
 }
 
 func envNames(res *Result) []string {
