@@ -105,6 +105,7 @@ func loadEnvironment(doc *document, base *spec, name string, repo fs.FS, mod *go
 	root := doc.value.(map[string]any)
 	override, _ := root["environments"].(map[string]any)[name].(map[string]any)
 	merged := mergeValues(withoutKeys(root, "environments", "argocd"), override)
+	replaceProbeKinds(merged, override)
 	loc := locator{root: doc.root, base: "/environments/" + escapePointer(name), prefix: "/environments/" + escapePointer(name)}
 	found, err := validateSchema(doc, loc, merged)
 	if err != nil || found.HasErrors() {
@@ -139,15 +140,48 @@ func mergeValues(base, override map[string]any) map[string]any {
 			delete(out, k)
 			continue
 		}
-		bm, bok := out[k].(map[string]any)
-		om, ook := v.(map[string]any)
-		if bok && ook {
+		bm, _ := out[k].(map[string]any)
+		if om, ok := v.(map[string]any); ok {
+			// Merging into an empty map when the base has none drops the override's
+			// nulls: removing what the base never had leaves nothing behind.
 			out[k] = mergeValues(bm, om)
 			continue
 		}
 		out[k] = v
 	}
 	return out
+}
+
+// probeKindKeys are the mutually exclusive mechanisms of a probe, as descriptor keys.
+var probeKindKeys = []string{"http", "tcp", "grpc", "exec"}
+
+// replaceProbeKinds: a probe an environment gives a kind replaces the base probe's kind
+// (a probe has exactly one), so switching http to tcp needs no nulls. Other fields,
+// such as timing, still merge.
+func replaceProbeKinds(merged, override map[string]any) {
+	oh, _ := override["health"].(map[string]any)
+	mh, _ := merged["health"].(map[string]any)
+	for name, p := range oh {
+		op, _ := p.(map[string]any)
+		mp, _ := mh[name].(map[string]any)
+		kind := ""
+		for _, k := range probeKindKeys {
+			if op[k] != nil {
+				kind = k
+			}
+		}
+		if kind == "" || mp == nil {
+			continue
+		}
+		for _, k := range probeKindKeys {
+			if k != kind {
+				delete(mp, k)
+			}
+		}
+		if kind == "exec" && op["port"] == nil {
+			delete(mp, "port") // an exec probe has no port
+		}
+	}
 }
 
 // notRepeated drops an environment's findings that the base descriptor already has.
