@@ -67,6 +67,26 @@ func Generate(name string, src []byte, repo fs.FS) (*Result, error) {
 // checkIgnore proves with Docker's pattern matcher that the .dockerignore keeps
 // every file the Dockerfile and the Go build read.
 func checkIgnore(name string, src []byte, svc *model.Service, repo fs.FS, df, ignore []byte) (descriptor.Diagnostics, error) {
+	problems, err := IgnoreProblems(svc, repo, df, ignore)
+	if err != nil {
+		return nil, err
+	}
+	var diags descriptor.Diagnostics
+	for _, p := range problems {
+		if p.UserIndex >= 0 {
+			diags = append(diags, descriptor.At(name, src, fmt.Sprintf("/build/dockerignore/%d", p.UserIndex), descriptor.Error,
+				p.String()+"; remove the pattern or narrow it"))
+			continue
+		}
+		diags = append(diags, descriptor.At(name, src, "/build", descriptor.Error,
+			fmt.Sprintf("%s; add \"!%s\" to build.dockerignore to keep it", p.String(), p.File)))
+	}
+	return diags.Sorted(), nil
+}
+
+// IgnoreProblems lists the files the Dockerfile df and the Go build read that the
+// .dockerignore would drop. repo is the descriptor's directory.
+func IgnoreProblems(svc *model.Service, repo fs.FS, df, ignore []byte) ([]dockerfile.IgnoreProblem, error) {
 	ctx, err := fs.Sub(repo, svc.Build.Context)
 	if err != nil {
 		return nil, err
@@ -84,19 +104,5 @@ func checkIgnore(name string, src []byte, svc *model.Service, repo fs.FS, df, ig
 			needed = append(needed, s)
 		}
 	}
-	problems, err := dockerfile.CheckIgnore(ignore, svc.Build.Ignore, needed)
-	if err != nil {
-		return nil, err
-	}
-	var diags descriptor.Diagnostics
-	for _, p := range problems {
-		if p.UserIndex >= 0 {
-			diags = append(diags, descriptor.At(name, src, fmt.Sprintf("/build/dockerignore/%d", p.UserIndex), descriptor.Error,
-				p.String()+"; remove the pattern or narrow it"))
-			continue
-		}
-		diags = append(diags, descriptor.At(name, src, "/build", descriptor.Error,
-			fmt.Sprintf("%s; add \"!%s\" to build.dockerignore to keep it", p.String(), p.File)))
-	}
-	return diags.Sorted(), nil
+	return dockerfile.CheckIgnore(ignore, svc.Build.Ignore, needed)
 }

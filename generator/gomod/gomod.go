@@ -94,3 +94,46 @@ func versionParts(v string) [3]int {
 	}
 	return out
 }
+
+// Replacement is a replace directive whose target is a directory, not a module version.
+type Replacement struct {
+	Old, Dir string
+	Line     int
+}
+
+// LocalReplacements lists go.mod's replace directives that point at directories;
+// the build sees those only when they are inside the build context.
+func (m *Module) LocalReplacements() []Replacement {
+	var out []Replacement
+	for _, r := range m.file.Replace {
+		if r.New.Version == "" && modfile.IsDirectoryPath(r.New.Path) {
+			out = append(out, Replacement{Old: r.Old.Path, Dir: r.New.Path, Line: r.Syntax.Start.Line})
+		}
+	}
+	return out
+}
+
+// Requirement is a require line of go.mod.
+type Requirement struct {
+	Path, Version string
+	Line          int
+}
+
+// Requirements lists go.mod's require lines in file order.
+func (m *Module) Requirements() []Requirement {
+	var out []Requirement
+	for _, r := range m.file.Require {
+		out = append(out, Requirement{Path: r.Mod.Path, Version: r.Mod.Version, Line: r.Syntax.Start.Line})
+	}
+	return out
+}
+
+// Replaces reports whether go.mod replaces some or all versions of module path.
+func (m *Module) Replaces(path string) bool {
+	for _, r := range m.file.Replace {
+		if r.Old.Path == path {
+			return true
+		}
+	}
+	return false
+}

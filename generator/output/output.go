@@ -70,14 +70,22 @@ func Write(dir string, files []File) ([]Change, error) {
 		if c.Status == Unchanged {
 			continue
 		}
-		if err := writeAtomic(dir, files[i]); err != nil {
+		if err := writeAtomic(dir, files[i], true); err != nil {
 			return nil, err
 		}
 	}
 	return changes, nil
 }
 
-func writeAtomic(dir string, f File) error {
+// ErrExists is Create's refusal to replace a file.
+var ErrExists = errors.New("already exists")
+
+// Create writes a new file atomically and refuses, with ErrExists, to replace one
+// that exists, even one created a moment before: the temporary file is hard-linked
+// into place, which fails when the name is taken.
+func Create(dir string, f File) error { return writeAtomic(dir, f, false) }
+
+func writeAtomic(dir string, f File, replace bool) error {
 	target, err := resolve(dir, f.Path)
 	if err != nil {
 		return err
@@ -104,8 +112,30 @@ func writeAtomic(dir string, f File) error {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("writing %s: %w", f.Path, err)
 	}
+	if !replace {
+		return link(tmp.Name(), target, f.Path)
+	}
 	if err := os.Rename(tmp.Name(), target); err != nil {
 		return fmt.Errorf("writing %s: %w", f.Path, err)
+	}
+	return nil
+}
+
+// link puts tmp at target unless target exists. Where hard links are not supported
+// it checks first and renames, which is only as safe as no concurrent writer.
+func link(tmp, target, name string) error {
+	err := os.Link(tmp, target)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, fs.ErrExist):
+		return fmt.Errorf("%s %w", name, ErrExists)
+	}
+	if _, statErr := os.Lstat(target); statErr == nil {
+		return fmt.Errorf("%s %w", name, ErrExists)
+	}
+	if err := os.Rename(tmp, target); err != nil {
+		return fmt.Errorf("writing %s: %w", name, err)
 	}
 	return nil
 }
