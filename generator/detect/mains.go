@@ -1,0 +1,136 @@
+package detect
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Directory names whose main packages are not the service: code generators and
+// scripts, examples, and test support.
+var skipReasons = []struct {
+	reason string
+	dirs   []string
+}{
+	{"a tool", []string{"tools", "tool", "hack", "scripts", "script", "gen", "codegen", "generator", "generators", "mage", "magefiles"}},
+	{"an example", []string{"example", "examples", "demo", "demos", "sample", "samples"}},
+	{"test support", []string{"test", "tests", "e2e", "integration", "testutil", "testing", "fixtures", "mock", "mocks", "bench", "benchmark", "benchmarks"}},
+}
+
+// chooseMains picks the main packages the image builds: the ones asked for, or
+// every main package of the module except tools, examples and test-only ones.
+func (r *Repo) chooseMains(pkgs []*listedPackage, asked []string) error {
+	var all []Main
+	for _, p := range pkgs {
+		if p.Name != "main" || p.Module == nil || p.Module.Path != r.Module.Path {
+			continue
+		}
+		m := Main{Package: relPackage(r.Module.Path, p.ImportPath), path: p.ImportPath}
+		m.Binary = binaryName(m.Package)
+		if len(p.GoFiles)+len(p.CgoFiles) == 0 {
+			m.Reason = "only test files"
+		} else {
+			m.Reason = skipReason(m.Package)
+		}
+		all = append(all, m)
+	}
+	if len(asked) > 0 {
+		return r.askedMains(all, asked)
+	}
+	for _, m := range all {
+		if m.Reason == "" {
+			r.Mains = append(r.Mains, m)
+		} else {
+			r.Skipped = append(r.Skipped, m)
+		}
+	}
+	switch {
+	case len(all) == 0:
+		return fmt.Errorf("module %s has no main package: berth builds commands (package main), not libraries; point berth init at the module of a command", r.Module.Path)
+	case len(r.Mains) == 0:
+		return fmt.Errorf("module %s has only main packages that look like tools, examples or tests (%s); pick the service with --main", r.Module.Path, describeMains(r.Skipped))
+	}
+	return nil
+}
+
+func (r *Repo) askedMains(all []Main, asked []string) error {
+	var names []string
+	for _, m := range all {
+		names = append(names, m.Package)
+	}
+	for _, a := range asked {
+		want := normalizePackage(a)
+		i := slices.IndexFunc(all, func(m Main) bool { return m.Package == want })
+		if i < 0 {
+			return fmt.Errorf("--main %s is not a main package of module %s (main packages: %s)", a, r.Module.Path, joinDirs(names))
+		}
+		m := all[i]
+		m.Reason = "chosen with --main"
+		if !slices.ContainsFunc(r.Mains, func(x Main) bool { return x.Package == m.Package }) {
+			r.Mains = append(r.Mains, m)
+		}
+	}
+	return nil
+}
+
+func describeMains(ms []Main) string {
+	var out []string
+	for _, m := range ms {
+		out = append(out, m.Package+": "+m.Reason)
+	}
+	return strings.Join(out, ", ")
+}
+
+// relPackage turns an import path into a package path relative to the module: ./cmd/api.
+func relPackage(module, importPath string) string {
+	if importPath == module {
+		return "."
+	}
+	return "./" + strings.TrimPrefix(importPath, module+"/")
+}
+
+func normalizePackage(p string) string {
+	p = path.Clean(strings.TrimSuffix(p, "/"))
+	if p == "." {
+		return p
+	}
+	return "./" + strings.TrimPrefix(p, "./")
+}
+
+func skipReason(pkg string) string {
+	for _, elem := range strings.Split(strings.TrimPrefix(pkg, "./"), "/") {
+		for _, s := range skipReasons {
+			if slices.Contains(s.dirs, strings.ToLower(elem)) {
+				return s.reason
+			}
+		}
+	}
+	return ""
+}
+
+var notBinaryChar = regexp.MustCompile(`[^a-z0-9_-]+`)
+
+// binaryName is the binary a package builds under go build's rule (the last path
+// element), made to fit berth's binary names; "" for the module root.
+func binaryName(pkg string) string {
+	if pkg == "." {
+		return ""
+	}
+	return Sanitize(path.Base(pkg), notBinaryChar, "_")
+}
+
+// Sanitize lower-cases s, replaces runs of characters outside allowed with sep and
+// makes it start with a letter; "" when nothing is left.
+func Sanitize(s string, notAllowed *regexp.Regexp, sep string) string {
+	s = notAllowed.ReplaceAllString(strings.ToLower(s), sep)
+	s = strings.Trim(s, "-_.")
+	if s == "" {
+		return ""
+	}
+	if s[0] < 'a' || s[0] > 'z' {
+		s = "x" + sep + s
+	}
+	return s
+}
