@@ -23,6 +23,7 @@ layered per environment so that helm and Argo CD render exactly what was meant.`
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(
+		NewCmdInit(),
 		NewCmdValidate(),
 		NewCmdGenerate(),
 		NewCmdRender(),

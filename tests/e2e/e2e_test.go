@@ -17,6 +17,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/berth-dev/berth/generator/cli"
 )
 
 // dockerBin is Debian's client: with DOCKER_BUILDKIT=1 it builds RUN --mount without
@@ -335,4 +337,46 @@ func getUntil(t *testing.T, url, want string, timeout time.Duration) string {
 		time.Sleep(500 * time.Millisecond)
 	}
 	return ""
+}
+
+// TestInitThenBuild: berth init and berth generate on a fixture repository nobody
+// wrote a descriptor for, then its Dockerfile is built unmodified and the image run
+// hardened. The fixture embeds all:dist, which berth's default .dockerignore drops;
+// the front end, its dot file and the embedded template must all be served.
+func TestInitThenBuild(t *testing.T) {
+	requireDocker(t)
+	baseImages(t)
+	dir := filepath.Join(t.TempDir(), "storefront")
+	if err := os.CopyFS(dir, os.DirFS(filepath.Join(repoRoot(t), "tests", "testdata", "init", "embed"))); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"init", dir}, {"generate", "-f", filepath.Join(dir, "service.yaml")}} {
+		var out, errb bytes.Buffer
+		if code := cli.Main(args, &out, &errb); code != 0 {
+			t.Fatalf("berth %s: exit %d\n%s", strings.Join(args, " "), code, errb.String())
+		}
+	}
+	ex := example{name: "init-storefront"}
+	image := "berth-e2e/" + ex.name
+	docker(t, "build", "-q", "-t", image, dir)
+	if user := docker(t, "image", "inspect", "-f", "{{.Config.User}}", image); user != "65532:65532" {
+		t.Errorf("image USER %q, want 65532:65532", user)
+	}
+	checkShell(t, image, false)
+	checkSize(t, image, []string{"storefront"})
+	name := runHardened(t, ex, repoRoot(t))
+	port := docker(t, "port", name, "8080/tcp")
+	base := "http://" + port[strings.LastIndex(port, "\n")+1:]
+	for path, want := range map[string]string{
+		"/":                    "storefront from dist",
+		"/assets/app.js":       `console.log("storefront")`,
+		"/.vite-manifest.json": "front-end toolchain",
+		"/hello?name=berth":    "hello, berth",
+		"/healthz":             "ok",
+	} {
+		if body := get(t, base+path); !strings.Contains(body, want) {
+			t.Errorf("GET %s = %q, want it to contain %q", path, body, want)
+		}
+	}
+	checkProcessUID(t, name)
 }

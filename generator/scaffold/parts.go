@@ -1,0 +1,229 @@
+package scaffold
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/berth-dev/berth/generator/detect"
+)
+
+var (
+	notDNS       = regexp.MustCompile(`[^a-z0-9-]+`)
+	notImagePart = regexp.MustCompile(`[^a-z0-9]+`)
+	majorVersion = regexp.MustCompile(`^v[0-9]+$`)
+)
+
+// serviceName is the module path's last element (before a /vN suffix) as a DNS label.
+func serviceName(modulePath string) string {
+	elems := strings.Split(modulePath, "/")
+	last := elems[len(elems)-1]
+	if majorVersion.MatchString(last) && len(elems) > 1 {
+		last = elems[len(elems)-2]
+	}
+	n := detect.Sanitize(last, notDNS, "-")
+	if len(n) > 63 {
+		n = strings.TrimRight(n[:63], "-")
+	}
+	return cmpOr(n, "service")
+}
+
+func (d *draft) image() *yaml.Node {
+	img := mapping()
+	repo, why := d.opts.Image, "from --image"
+	if repo == "" {
+		repo, why = imageRepository(d.repo.Module.Path, d.name)
+	}
+	set(img, "repository", str(repo), why)
+	runtime, why := d.opts.Runtime, "from --runtime"
+	cgo := len(d.repo.CGO) > 0
+	if runtime == "" {
+		runtime, why = "distroless", "static binary: "
+		if cgo {
+			why = "cgo needs glibc: "
+		}
+		why += runtimeImage(runtime, cgo) + " (no shell, non-root)"
+	}
+	set(img, "runtime", str(runtime), why)
+	return img
+}
+
+// imageRepository guesses the registry from where the code lives.
+func imageRepository(modulePath, name string) (repo, why string) {
+	elems := strings.Split(strings.ToLower(modulePath), "/")
+	if len(elems) >= 3 {
+		owner, project := imagePart(elems[1]), imagePart(elems[2])
+		switch elems[0] {
+		case "github.com":
+			return "ghcr.io/" + owner + "/" + project, "from go.mod: module " + modulePath + " (GitHub, so ghcr.io)"
+		case "gitlab.com":
+			return "registry.gitlab.com/" + owner + "/" + project, "from go.mod: module " + modulePath + " (GitLab, so its registry)"
+		}
+	}
+	return name, "no registry known for module " + modulePath + ": set image.repository (or --image)"
+}
+
+func imagePart(s string) string {
+	return cmpOr(strings.Trim(notImagePart.ReplaceAllString(s, "-"), "-"), "x")
+}
+
+type bin struct {
+	name string
+	main detect.Main
+}
+
+// binaries names each main package's binary as go build would (its last path
+// element), the module root after the service, and a clash by its whole path.
+func binaries(mains []detect.Main, service string) []bin {
+	var out []bin
+	taken := map[string]int{}
+	for _, m := range mains {
+		taken[cmpOr(m.Binary, service)]++
+	}
+	for _, m := range mains {
+		name := cmpOr(m.Binary, service)
+		if taken[name] > 1 && m.Binary != "" {
+			name = detect.Sanitize(strings.ReplaceAll(strings.TrimPrefix(m.Package, "./"), "/", "-"), notDNS, "-")
+		}
+		out = append(out, bin{name: name, main: m})
+	}
+	slices.SortFunc(out, func(a, b bin) int { return strings.Compare(a.name, b.name) })
+	return out
+}
+
+// entrypoint picks the binary the container runs: the one named after the service,
+// else the only one that listens, else the first (said to be a guess).
+func entrypoint(bins []bin, service string) (name, why string) {
+	var listening []string
+	for _, b := range bins {
+		if b.name == service {
+			return b.name, "named after the service"
+		}
+		if b.main.Listens() {
+			listening = append(listening, b.name)
+		}
+	}
+	if len(listening) == 1 {
+		return listening[0], "the only one that listens on a port"
+	}
+	return bins[0].name, "a guess (first by name): set the binary the container runs"
+}
+
+type section struct {
+	node    *yaml.Node
+	comment string
+}
+
+// ports writes the --port overrides, else the detected ports, else a default that
+// says it was not detected. names are the port names, in the order written.
+func (d *draft) ports() (section, []string) {
+	m := mapping()
+	var names []string
+	if len(d.opts.Ports) > 0 {
+		for _, p := range d.opts.Ports {
+			set(m, p.Name, integer(p.Number), "from --port")
+			names = append(names, p.Name)
+		}
+		return section{node: m}, names
+	}
+	for _, p := range d.repo.Ports {
+		comment := p.Evidence.String()
+		if p.Note != "" {
+			comment += " WARNING: " + p.Note
+		}
+		set(m, p.Name, integer(p.Number), comment)
+		names = append(names, p.Name)
+	}
+	switch {
+	case len(names) > 0:
+		return section{node: m}, names
+	case !d.repo.UsesNet:
+		return section{node: flowMapping(), comment: "nothing in the build graph imports net, so nothing listens: no Service, no probes"}, nil
+	}
+	set(m, "http", integer(8080), "NOT DETECTED: no literal listen address in the code; berth's default, check it")
+	return section{node: m}, []string{"http"}
+}
+
+// health writes HTTP probes for the routes found, or gRPC probes for a gRPC health
+// server; otherwise nil and a comment on what berth does by default.
+func (d *draft) health(ports []string) (*yaml.Node, string) {
+	if len(ports) == 0 {
+		return nil, ""
+	}
+	h := d.repo.Health
+	if h.Readiness != nil || h.Liveness != nil {
+		port := probePort(ports)
+		m := mapping()
+		for _, p := range []struct {
+			name string
+			e    *detect.Endpoint
+		}{{"startup", h.Startup}, {"liveness", h.Liveness}, {"readiness", h.Readiness}} {
+			if p.e == nil {
+				continue
+			}
+			probe := flowMapping()
+			set(probe, "http", str(p.e.Path), "")
+			set(probe, "port", str(port), "")
+			set(m, p.name, probe, p.e.Evidence.String())
+		}
+		if h.Liveness == nil {
+			above(m, "No liveness route found: a liveness probe equal to readiness would restart busy pods, so there is none.")
+		}
+		return m, ""
+	}
+	if g := d.repo.GRPCHealth; g != nil && slices.Contains(ports, "grpc") {
+		m := mapping()
+		for _, name := range []string{"startup", "readiness"} {
+			probe := flowMapping()
+			set(probe, "grpc", quoted(""), "")
+			set(probe, "port", str("grpc"), "")
+			set(m, name, probe, g.String())
+		}
+		return m, ""
+	}
+	return nil, fmt.Sprintf("health: no /healthz-style route found in the code, so berth probes port %q over TCP (startup and readiness).\nServe /healthz and /readyz and declare them under health: for real checks.", probePort(ports))
+}
+
+// probePort prefers a dedicated health port, then http, then the first.
+func probePort(ports []string) string {
+	for _, want := range []string{"health", "http"} {
+		if slices.Contains(ports, want) {
+			return want
+		}
+	}
+	return ports[0]
+}
+
+func (d *draft) environments() *yaml.Node {
+	if len(d.opts.Envs) == 0 {
+		return nil
+	}
+	m := mapping()
+	for _, e := range d.opts.Envs {
+		env := flowMapping()
+		switch e {
+		case "dev", "development", "local", "test":
+			set(env, "replicas", integer(1), "")
+		case "prod", "production":
+			set(env, "replicas", integer(3), "")
+		}
+		set(m, e, env, "")
+	}
+	return m
+}
+
+// envFooter lists the environment variables the code reads, so the owner can fill
+// env: and secrets:.
+func (d *draft) envFooter() string {
+	if len(d.repo.EnvReads) == 0 {
+		return ""
+	}
+	lines := []string{"# The code reads these environment variables; set them under env: (credentials under secrets:), per environment where they differ:"}
+	for _, e := range d.repo.EnvReads {
+		lines = append(lines, fmt.Sprintf("#   %-24s %s:%d", e.Name, e.Evidence.File, e.Evidence.Line))
+	}
+	return strings.Join(lines, "\n")
+}

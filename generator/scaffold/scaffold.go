@@ -1,0 +1,282 @@
+// Package scaffold writes a first service.yaml for a Go repository from what the
+// detect package found, with a comment on each value saying where it came from, and
+// proves that berth generate accepts it before anything is written.
+package scaffold
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+
+	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/berth-dev/berth/generator"
+	"github.com/berth-dev/berth/generator/descriptor"
+	"github.com/berth-dev/berth/generator/detect"
+	"github.com/berth-dev/berth/generator/model"
+	"github.com/berth-dev/berth/schemas"
+)
+
+// DefaultEnvs are the environments a new descriptor gets.
+var DefaultEnvs = []string{"dev", "staging", "prod"}
+
+// FileName is the descriptor berth init writes into the inspected directory.
+const FileName = "service.yaml"
+
+// Options override what is detected; zero values mean "detect".
+type Options struct {
+	Name      string
+	Mains     []string // main package paths relative to the module
+	Runtime   string
+	Ports     []Port // replace the detected ports
+	Image     string // image repository
+	Envs      []string
+	SchemaRef string // the yaml-language-server $schema; default: the schema's URL
+}
+
+// Port is a --port override.
+type Port struct {
+	Name   string
+	Number int
+}
+
+// Result is a descriptor ready to write.
+type Result struct {
+	Path      string // dir/service.yaml
+	Data      []byte
+	Repo      *detect.Repo
+	Generated *generator.Result // what berth generate makes of it
+}
+
+// Init inspects the Go repository at dir and drafts its service.yaml.
+func Init(dir string, opts Options) (*Result, error) {
+	if err := CheckOptions(opts); err != nil {
+		return nil, err
+	}
+	repo, err := detect.Inspect(dir, detect.Options{Mains: opts.Mains})
+	if err != nil {
+		return nil, err
+	}
+	d := &draft{repo: repo, opts: opts}
+	d.name = cmpOr(opts.Name, serviceName(repo.Module.Path))
+	file := filepath.Join(dir, FileName)
+	data, err := encode(d.document())
+	if err != nil {
+		return nil, err
+	}
+	if d.ignore, err = keepNeededFiles(repo, file, data, dir); err != nil {
+		return nil, err
+	}
+	if len(d.ignore) > 0 {
+		if data, err = encode(d.document()); err != nil {
+			return nil, err
+		}
+	}
+	gen, err := generator.Generate(file, data, os.DirFS(dir))
+	if err != nil {
+		return nil, fmt.Errorf("the drafted %s does not generate (a berth bug; please report it with the repository's layout): %v", FileName, err)
+	}
+	return &Result{Path: file, Data: data, Repo: repo, Generated: gen}, nil
+}
+
+var dnsLabel = regexp.MustCompile(`^[a-z]([-a-z0-9]*[a-z0-9])?$`)
+
+// CheckOptions refuses overrides the descriptor would refuse, with the flag's name.
+func CheckOptions(o Options) error {
+	var errs []error
+	if o.Name != "" && (len(o.Name) > 63 || !dnsLabel.MatchString(o.Name)) {
+		errs = append(errs, fmt.Errorf("--name %q: must be a DNS label (lowercase letters, digits and '-', starting with a letter, at most 63 characters)", o.Name))
+	}
+	if o.Runtime != "" && !slices.Contains([]string{"distroless", "scratch", "alpine", "debian"}, o.Runtime) {
+		errs = append(errs, fmt.Errorf("--runtime %q: must be distroless, scratch, alpine or debian", o.Runtime))
+	}
+	for _, e := range o.Envs {
+		if len(e) > 63 || !dnsLabel.MatchString(e) {
+			errs = append(errs, fmt.Errorf("--env %q: an environment name must be a DNS label", e))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// draft turns findings and overrides into the descriptor document.
+type draft struct {
+	repo   *detect.Repo
+	opts   Options
+	name   string
+	ignore []negation
+}
+
+func (d *draft) document() *yaml.Node {
+	root := mapping()
+	set(root, "apiVersion", str("berth.dev/v1alpha1"), "")
+	set(root, "kind", str("Service"), "")
+	meta := set(root, "metadata", mapping(), "")
+	set(meta, "name", str(d.name), d.nameSource())
+	set(root, "build", d.build(), "")
+	set(root, "image", d.image(), "")
+	ports, names := d.ports()
+	set(root, "ports", ports.node, ports.comment)
+	if health, comment := d.health(names); health != nil {
+		set(root, "health", health, "")
+	} else if comment != "" {
+		set(root, "replicas", integer(2), "two pods keep the service up during node drains; a PodDisruptionBudget follows")
+		above(root, comment)
+	}
+	if !hasKey(root, "replicas") {
+		set(root, "replicas", integer(2), "two pods keep the service up during node drains; a PodDisruptionBudget follows")
+	}
+	if envs := d.environments(); envs != nil {
+		set(root, "environments", envs, "")
+		above(root, "Each environment overrides the fields above: maps merge, lists replace, null removes.")
+	}
+	schema := cmpOr(d.opts.SchemaRef, schemas.ServiceID)
+	head := []string{
+		"# yaml-language-server: $schema=" + schema,
+		fmt.Sprintf("# Drafted by 'berth init' from the code of %s; each comment says where a value came from.", d.repo.Module.Path),
+	}
+	if d.repo.ModuleNote != "" {
+		head = append(head, "# The service's module: "+d.repo.ModuleNote+".")
+	}
+	head = append(head, "# Review it, then run 'berth generate'. Reference: berth schema, or the README's descriptor table.")
+	return &yaml.Node{Kind: yaml.DocumentNode, HeadComment: strings.Join(head, "\n"), Content: []*yaml.Node{root}, FootComment: d.envFooter()}
+}
+
+func (d *draft) nameSource() string {
+	if d.opts.Name != "" {
+		return "from --name"
+	}
+	return "from go.mod: module " + d.repo.Module.Path
+}
+
+func (d *draft) build() *yaml.Node {
+	b := mapping()
+	r := d.repo
+	if r.ModuleDir != "." {
+		set(b, "context", str(r.ModuleDir), "the Go module and Docker build context")
+	}
+	version, from := r.Module.GoVersion()
+	set(b, "go", quoted(version), goSource(r, from))
+	d.mains(b)
+	set(b, "cgo", boolean(len(r.CGO) > 0), cgoSource(r))
+	if libs := cgoLibs(r); libs != "" {
+		above(b, "WARNING: cgo code links "+libs+"; the runtime image must provide it (image.runtime: debian with a custom image.runtimeImage).")
+	}
+	if r.Vendor {
+		set(b, "vendor", boolean(true), "vendor/modules.txt matches go.mod (the go command's check): -mod=vendor, no download")
+	}
+	if len(d.ignore) > 0 {
+		var patterns, why []string
+		for _, n := range d.ignore {
+			patterns = append(patterns, n.pattern)
+			why = append(why, n.why)
+		}
+		set(b, "dockerignore", flowList(patterns...), "")
+		above(b, "Keep files the build reads that berth's default .dockerignore would drop:\n"+strings.Join(dedupe(why), "\n"))
+	}
+	return b
+}
+
+func goSource(r *detect.Repo, from string) string {
+	if from == "go.mod toolchain" {
+		return "from go.mod: toolchain go" + r.Module.Toolchain
+	}
+	return "from go.mod: go " + r.Module.Go
+}
+
+// mains writes build.main for one main package and build.binaries for several.
+func (d *draft) mains(b *yaml.Node) {
+	r := d.repo
+	skipped := ""
+	if len(r.Skipped) > 0 {
+		var s []string
+		for _, m := range r.Skipped {
+			s = append(s, m.Package+" ("+m.Reason+")")
+		}
+		skipped = "Not built: " + strings.Join(s, ", ") + "; choose with --main."
+	}
+	if len(r.Mains) == 1 {
+		m := r.Mains[0]
+		set(b, "main", str(m.Package), mainSource(m, "the only main package"))
+		above(b, skipped)
+		return
+	}
+	bins := binaries(r.Mains, d.name)
+	list := mapping()
+	for _, bin := range bins {
+		set(list, bin.name, str(bin.main.Package), mainSource(bin.main, ""))
+	}
+	set(b, "binaries", list, fmt.Sprintf("%d main packages, one image", len(bins)))
+	above(b, skipped)
+	entry, why := entrypoint(bins, d.name)
+	set(b, "entrypoint", str(entry), why)
+}
+
+func mainSource(m detect.Main, otherwise string) string {
+	if m.Reason != "" {
+		return m.Reason
+	}
+	return otherwise
+}
+
+func cgoSource(r *detect.Repo) string {
+	if len(r.CGO) == 0 {
+		return "no package in the build graph has cgo files (go list with CGO_ENABLED=1)"
+	}
+	var who []string
+	for _, c := range r.CGO[:min(2, len(r.CGO))] {
+		files := c.Files[:min(2, len(c.Files))]
+		who = append(who, fmt.Sprintf("%s (%s)", c.ImportPath, strings.Join(files, ", ")))
+	}
+	more := ""
+	if len(r.CGO) > 2 {
+		more = fmt.Sprintf(" and %d more", len(r.CGO)-2)
+	}
+	return "cgo files in " + strings.Join(who, ", ") + more + ": a glibc builder and runtime"
+}
+
+func cgoLibs(r *detect.Repo) string {
+	var libs []string
+	for _, c := range r.CGO {
+		libs = append(libs, c.Libs...)
+	}
+	slices.Sort(libs)
+	return strings.Join(slices.Compact(libs), ", ")
+}
+
+func hasKey(m *yaml.Node, key string) bool {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return true
+		}
+	}
+	return false
+}
+
+func dedupe(list []string) []string {
+	var out []string
+	for _, s := range list {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// runtimeImage names the runtime image a choice leads to, for comments.
+func runtimeImage(runtime string, cgo bool) string {
+	if img := descriptor.RuntimeImage(model.Runtime(runtime), cgo); img != "" {
+		return img
+	}
+	return "scratch"
+}

@@ -1,0 +1,5 @@
+module example.com/wss/worker
+
+go 1.26.0
+
+require example.com/wss/lib v0.0.0
