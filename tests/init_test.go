@@ -89,7 +89,7 @@ func checkInitChain(t *testing.T, tc initCase, file string) {
 	}
 	res := mustGenerate(t, file)
 	ctx := filepath.Join(filepath.Dir(file), res.Service.Build.Context)
-	df, ignore := readFile(t, filepath.Join(ctx, "Dockerfile")), readFile(t, filepath.Join(ctx, ".dockerignore"))
+	df, ignore := mustRead(t, filepath.Join(ctx, "Dockerfile")), mustRead(t, filepath.Join(ctx, ".dockerignore"))
 	lint, err := dockerfile.BuildkitLint(df)
 	if err != nil {
 		t.Fatal(err)
@@ -149,10 +149,10 @@ func TestInitWritesSafely(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, stderr := runBerth(t, root, "init", "plain")
-	if code != 1 || !strings.Contains(stderr, "already exists; use --force") || string(readFile(t, file)) != "mine\n" {
-		t.Fatalf("without --force: exit %d, %q, file %q", code, stderr, readFile(t, file))
+	if code != 1 || !strings.Contains(stderr, "already exists; use --force") || string(mustRead(t, file)) != "mine\n" {
+		t.Fatalf("without --force: exit %d, %q, file %q", code, stderr, mustRead(t, file))
 	}
-	if code, _, stderr := runBerth(t, root, "init", "plain", "--force"); code != 0 || string(readFile(t, file)) != stdout {
+	if code, _, stderr := runBerth(t, root, "init", "plain", "--force"); code != 0 || string(mustRead(t, file)) != stdout {
 		t.Fatalf("--force: exit %d %s; file differs from the dry run", code, stderr)
 	}
 	for _, bad := range [][]string{{"--port", "http"}, {"--port", "70000"}, {"--port", "8080", "--port", "http=9090"}, {"--runtime", "windows"}, {"--name", "Orders"}, {"--env", "Prod"}, {"a", "b"}} {
@@ -186,15 +186,6 @@ func copyFixtures(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return dst
-}
-
-func readFile(t *testing.T, p string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
 }
 
 // TestInitAgreesWithExamples: berth init on each bundled example, with its
@@ -256,14 +247,14 @@ func probePaths(s *model.Service) string {
 // TestREADMEShowsInit: the README's berth init example is the embed fixture's
 // golden service.yaml, so the documentation cannot drift from what init writes.
 func TestREADMEShowsInit(t *testing.T) {
-	readme := string(readFile(t, "../README.md"))
+	readme := string(mustRead(t, "../README.md"))
 	const prompt = "$ berth init tests/testdata/init/embed --dry-run\n"
 	i := strings.Index(readme, prompt)
 	if i < 0 {
 		t.Fatal("README lacks the berth init example")
 	}
 	shown, _, _ := strings.Cut(readme[i+len(prompt):], "```")
-	if want := string(readFile(t, filepath.Join("testdata", "TestInit", "embed.golden"))); shown != want {
+	if want := string(mustRead(t, filepath.Join("testdata", "TestInit", "embed.golden"))); shown != want {
 		t.Errorf("README's berth init example differs from testdata/TestInit/embed.golden; copy the golden file into README.md")
 	}
 }
