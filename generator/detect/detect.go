@@ -38,7 +38,9 @@ type Repo struct {
 	Endpoints  []Endpoint
 	Health     Health
 	GRPCHealth *Evidence
-	EnvReads   []EnvRead // sorted by name, one per name
+	EnvReads   []EnvRead       // sorted by name, one per name
+	Imports    map[string]bool // every package of the mains' build graph
+	ZoneLoad   *Evidence       // a time.LoadLocation call in the module's code
 }
 
 // Main is a main package.
@@ -151,8 +153,10 @@ func (r *Repo) withWorkspaceHint(modDir string, err error) error {
 // readGraph records cgo, embeds, ports and health from the mains' build graph.
 func (r *Repo) readGraph(modDir string, graph []*listedPackage) error {
 	byPath := map[string]*listedPackage{}
+	r.Imports = map[string]bool{}
 	for _, p := range graph {
 		byPath[p.ImportPath] = p
+		r.Imports[p.ImportPath] = true
 	}
 	var broken []string
 	for _, p := range graph {
@@ -195,6 +199,7 @@ func (r *Repo) readGraph(modDir string, graph []*listedPackage) error {
 	r.Health = chooseHealth(s.endpoints)
 	r.GRPCHealth = s.grpc
 	r.EnvReads = uniqueEnvReads(s.envReads)
+	r.ZoneLoad = s.zoneLoad
 	return nil
 }
 

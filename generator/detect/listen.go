@@ -82,6 +82,7 @@ type scanner struct {
 	endpoints []Endpoint
 	grpc      *Evidence
 	envReads  []EnvRead
+	zoneLoad  *Evidence
 }
 
 // EnvRead is an environment variable the code reads by a literal name.
@@ -150,6 +151,10 @@ func (s *scanner) call(c *ast.CallExpr) {
 		}
 	}
 	s.envDefault(c)
+	if recv == "time" && name == "LoadLocation" && s.zoneLoad == nil {
+		e := s.evidence(c, "time.LoadLocation(…)")
+		s.zoneLoad = &e
+	}
 	if recv == "os" && (name == "Getenv" || name == "LookupEnv") && len(c.Args) == 1 {
 		if v, ok := s.str(c.Args[0]); ok && v != "" {
 			s.envReads = append(s.envReads, EnvRead{Name: v, Evidence: s.evidence(c, fmt.Sprintf("os.%s(%q)", name, v))})

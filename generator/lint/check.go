@@ -1,0 +1,123 @@
+package lint
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+)
+
+// checker is the one collector every Dockerfile rule reports to.
+type checker struct {
+	df       *dockerfile
+	file     string
+	ignore   *ignoreFile // .dockerignore beside the Dockerfile; nil when absent
+	repo     *repoFacts  // the Go module beside it; nil when absent
+	policy   *Policy
+	findings []Finding
+}
+
+func (c *checker) report(file string, line int, id string, format string, args ...any) {
+	r, _ := RuleByID(id)
+	c.findings = append(c.findings, Finding{File: file, Line: line, Column: 1, Rule: id, Severity: r.Severity, Message: fmt.Sprintf(format, args...), Fix: r.Fix})
+}
+
+func (c *checker) at(line int, id string, format string, args ...any) {
+	c.report(c.file, line, id, format, args...)
+}
+
+// dockerfileRules run in this order on every Dockerfile.
+var dockerfileRules = []func(*checker){
+	ruleGOROOT, ruleGoEnvW, ruleGoBuildFlags, ruleSourcesBeforeDownload, ruleCacheMounts, ruleCGOExplicit,
+	ruleCGOLibc, ruleCACerts, ruleTZData, ruleMissingProgram, ruleUser, ruleUnpinned, ruleVendor,
+	ruleGoModIgnored, ruleInsecureGoEnv, ruleSecrets,
+}
+
+// envVar is a variable set by ENV or ARG, or inline on a RUN line.
+type envVar struct {
+	value string
+	line  int
+}
+
+// stageEnv is what ENV and ARG set in a stage and the stages it derives from, up to
+// (not including) the instruction at index upto (-1 for all).
+func (c *checker) stageEnv(s *instructions.Stage, upto int) map[string]envVar {
+	out := map[string]envVar{}
+	if parent := c.df.stageNamed(s.BaseName); parent != nil && parent != s {
+		for k, v := range c.stageEnv(parent, -1) {
+			out[k] = v
+		}
+	}
+	for i, cmd := range s.Commands {
+		if upto >= 0 && i >= upto {
+			break
+		}
+		switch cmd := cmd.(type) {
+		case *instructions.EnvCommand:
+			for _, kv := range cmd.Env {
+				out[kv.Key] = envVar{kv.Value, lineOf(cmd)}
+			}
+		case *instructions.ArgCommand:
+			for _, a := range cmd.Args {
+				if a.Value != nil {
+					out[a.Key] = envVar{*a.Value, lineOf(cmd)}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// goRun is one go command in a RUN instruction, with the environment it sees.
+type goRun struct {
+	stage *instructions.Stage
+	index int
+	run   *instructions.RunCommand
+	cmd   command
+	env   map[string]string
+	line  int
+}
+
+// goRuns lists every go command of every RUN, in file order.
+func (c *checker) goRuns() []goRun {
+	var out []goRun
+	for si := range c.df.stages {
+		s := &c.df.stages[si]
+		for i, cmd := range s.Commands {
+			run, ok := cmd.(*instructions.RunCommand)
+			if !ok {
+				continue
+			}
+			for _, gc := range goCommands(run) {
+				env := map[string]string{}
+				for k, v := range c.stageEnv(s, i) {
+					env[k] = v.value
+				}
+				for k, v := range gc.env {
+					env[k] = v
+				}
+				out = append(out, goRun{stage: s, index: i, run: run, cmd: gc, env: env, line: lineOf(run)})
+			}
+		}
+	}
+	return out
+}
+
+func (c *checker) goBuilds() []goRun {
+	var out []goRun
+	for _, r := range c.goRuns() {
+		if isGo(r.cmd, "build") {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func hasMount(run *instructions.RunCommand, typ instructions.MountType, targetPart string) bool {
+	for _, m := range instructions.GetMounts(run) {
+		if m.Type == typ && (targetPart == "" || strings.Contains(m.Target, targetPart)) {
+			return true
+		}
+	}
+	return false
+}

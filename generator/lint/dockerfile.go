@@ -1,0 +1,180 @@
+package lint
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/linter"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"mvdan.cc/sh/v3/syntax"
+)
+
+// dockerfile is a Dockerfile parsed by BuildKit into stages of typed instructions.
+type dockerfile struct {
+	name   string
+	stages []instructions.Stage
+	args   []instructions.ArgCommand
+}
+
+func parseDockerfile(name string, data []byte) (*dockerfile, error) {
+	res, err := parser.Parse(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	stages, args, err := instructions.Parse(res.AST, linter.New(&linter.Config{}))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	for _, st := range stages {
+		for _, cmd := range st.Commands {
+			if run, ok := cmd.(*instructions.RunCommand); ok {
+				// Mount flags are only read when expanded; keep words as written.
+				if err := run.Expand(func(w string) (string, error) { return w, nil }); err != nil {
+					return nil, fmt.Errorf("%s:%d: %w", name, lineOf(run), err)
+				}
+			}
+		}
+	}
+	return &dockerfile{name: name, stages: stages, args: args}, nil
+}
+
+// final is the stage docker build produces without --target: the last one.
+func (d *dockerfile) final() *instructions.Stage {
+	if len(d.stages) == 0 {
+		return nil
+	}
+	return &d.stages[len(d.stages)-1]
+}
+
+// baseImage follows FROM <stage> back to the external image a stage starts from.
+func (d *dockerfile) baseImage(s *instructions.Stage) string {
+	for range d.stages {
+		parent := d.stageNamed(s.BaseName)
+		if parent == nil {
+			return s.BaseName
+		}
+		s = parent
+	}
+	return s.BaseName
+}
+
+func (d *dockerfile) stageNamed(name string) *instructions.Stage {
+	for i := range d.stages {
+		if d.stages[i].Name != "" && strings.EqualFold(d.stages[i].Name, name) {
+			return &d.stages[i]
+		}
+	}
+	return nil
+}
+
+// lineOf is where an instruction starts.
+func lineOf(c interface{ Location() []parser.Range }) int {
+	if loc := c.Location(); len(loc) > 0 {
+		return loc[0].Start.Line
+	}
+	return 1
+}
+
+func stageLine(s *instructions.Stage) int {
+	if len(s.Location) > 0 {
+		return s.Location[0].Start.Line
+	}
+	return 1
+}
+
+// command is one simple command of a RUN line: its assignments (CGO_ENABLED=0) and words.
+type command struct {
+	env  map[string]string
+	args []string
+	line int // within the script, from 1
+}
+
+// shellCommands splits a shell script into its simple commands with mvdan.cc/sh,
+// the way sh would (&&, ;, pipes, subshells, continuation lines).
+func shellCommands(script string) []command {
+	f, err := syntax.NewParser().Parse(strings.NewReader(script), "")
+	if err != nil {
+		return nil
+	}
+	var out []command
+	word := wordValue
+	syntax.Walk(f, func(n syntax.Node) bool {
+		call, ok := n.(*syntax.CallExpr)
+		if !ok {
+			return true
+		}
+		c := command{env: map[string]string{}, line: int(call.Pos().Line())}
+		for _, a := range call.Assigns {
+			if a.Value != nil {
+				c.env[a.Name.Value] = word(a.Value)
+			} else {
+				c.env[a.Name.Value] = ""
+			}
+		}
+		for _, a := range call.Args {
+			c.args = append(c.args, word(a))
+		}
+		out = append(out, c)
+		return true
+	})
+	return out
+}
+
+// wordValue is a word as the shell would pass it, quotes removed
+// (-ldflags="-s -w" gives -ldflags=-s -w); expansions keep their source text.
+func wordValue(w *syntax.Word) string {
+	var b strings.Builder
+	for _, part := range w.Parts {
+		writePart(&b, part)
+	}
+	return b.String()
+}
+
+func writePart(b *strings.Builder, part syntax.WordPart) {
+	switch p := part.(type) {
+	case *syntax.Lit:
+		b.WriteString(p.Value)
+	case *syntax.SglQuoted:
+		b.WriteString(p.Value)
+	case *syntax.DblQuoted:
+		for _, inner := range p.Parts {
+			writePart(b, inner)
+		}
+	default:
+		_ = syntax.NewPrinter().Print(b, part)
+	}
+}
+
+// runScript is the shell text of a RUN (exec form joined with spaces).
+func runScript(r *instructions.RunCommand) string {
+	script := strings.Join(r.CmdLine, " ")
+	for _, f := range r.Files {
+		script += "\n" + f.Data
+	}
+	return script
+}
+
+// goCommands are the go invocations of a RUN line: go build, go mod download, go env.
+func goCommands(r *instructions.RunCommand) []command {
+	var out []command
+	for _, c := range shellCommands(runScript(r)) {
+		if len(c.args) > 1 && (c.args[0] == "go" || strings.HasSuffix(c.args[0], "/go")) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func isGo(c command, sub ...string) bool {
+	if len(c.args) < 1+len(sub) {
+		return false
+	}
+	for i, s := range sub {
+		if c.args[1+i] != s {
+			return false
+		}
+	}
+	return true
+}
