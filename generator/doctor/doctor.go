@@ -1,0 +1,139 @@
+// Package doctor checks the Go toolchain where berth runs, host or container (seed
+// 2.5): GOROOT against the go binary that actually runs, GOENV, proxy and checksum
+// settings, cgo's compiler, GOTOOLCHAIN against go.mod, and a BuildKit-capable
+// docker client. It reads only the environment it is given, so tests craft one.
+package doctor
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// Severity of a finding; errors make berth doctor exit 1.
+type Severity string
+
+const (
+	Error   Severity = "error"
+	Warning Severity = "warning"
+)
+
+// Finding is one problem with the toolchain, and its fix.
+type Finding struct {
+	ID       string   `json:"id"`
+	Severity Severity `json:"severity"`
+	Message  string   `json:"message"`
+	Fix      string   `json:"fix"`
+}
+
+// Env is the environment to examine: variables (os.Environ in production) and the
+// directory whose go.mod counts.
+type Env struct {
+	Vars map[string]string
+	Dir  string
+}
+
+// Current is the process's own environment and working directory.
+func Current() Env {
+	vars := map[string]string{}
+	for _, kv := range os.Environ() {
+		k, v, _ := strings.Cut(kv, "=")
+		vars[k] = v
+	}
+	dir, _ := os.Getwd()
+	return Env{Vars: vars, Dir: dir}
+}
+
+// doctor collects findings; each check is one small method.
+type doctor struct {
+	env      Env
+	goBin    string
+	goEnv    map[string]string
+	version  string // go1.26.8
+	findings []Finding
+}
+
+func (d *doctor) add(id string, sev Severity, fix, format string, args ...any) {
+	d.findings = append(d.findings, Finding{ID: id, Severity: sev, Message: fmt.Sprintf(format, args...), Fix: fix})
+}
+
+// Check runs every check and returns the findings in a stable order.
+func Check(env Env) []Finding {
+	d := &doctor{env: env}
+	if !d.findGo() {
+		return d.findings
+	}
+	for _, check := range []func(){d.checkGOROOT, d.checkPath, d.checkGOENV, d.checkGOFLAGS, d.checkModuleSecurity, d.checkCgo, d.checkToolchain} {
+		check()
+	}
+	d.checkDocker()
+	return d.findings
+}
+
+// HasErrors reports whether any finding is an error.
+func HasErrors(fs []Finding) bool {
+	return slices.ContainsFunc(fs, func(f Finding) bool { return f.Severity == Error })
+}
+
+// run executes a program with the examined environment.
+func (d *doctor) run(name string, args ...string) (string, error) {
+	cmd := exec.Command(name, args...)
+	cmd.Dir = d.env.Dir
+	for k, v := range d.env.Vars {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("%s %s: %w: %s", name, strings.Join(args, " "), err, strings.TrimSpace(errb.String()))
+	}
+	return out.String(), nil
+}
+
+// lookPath finds a program on the examined PATH.
+func (d *doctor) lookPath(name string) string {
+	if strings.Contains(name, "/") {
+		if isExecutable(name) {
+			return name
+		}
+		return ""
+	}
+	for _, dir := range filepath.SplitList(d.env.Vars["PATH"]) {
+		if p := filepath.Join(dir, name); isExecutable(p) {
+			return p
+		}
+	}
+	return ""
+}
+
+func isExecutable(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir() && st.Mode()&0o111 != 0
+}
+
+func (d *doctor) findGo() bool {
+	d.goBin = d.lookPath("go")
+	if d.goBin == "" {
+		d.add("D101", Error, "Install Go (https://go.dev/dl) and put its bin directory on PATH.", "no go command on PATH")
+		return false
+	}
+	out, err := d.run(d.goBin, "env", "-json")
+	if err == nil {
+		err = json.Unmarshal([]byte(out), &d.goEnv)
+	}
+	switch {
+	case err != nil && d.env.Vars["GOROOT"] != "":
+		d.add("D103", Error, "Unset GOROOT: the go binary finds its own root.", "GOROOT=%s is set and %s refuses to run with it: %v", d.env.Vars["GOROOT"], d.goBin, err)
+		return false
+	case err != nil:
+		d.add("D101", Error, "Fix the go installation, or the GOENV it is told to use, until 'go env' works.", "%s does not run: %v", d.goBin, err)
+		return false
+	}
+	d.version = d.goEnv["GOVERSION"]
+	return true
+}
