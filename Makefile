@@ -12,7 +12,10 @@ EXAMPLES    := $(wildcard examples/*/service.yaml)
 KUBE_SCORE_VERSION := v1.20.0
 HELM4_VERSION      := v4.3.1
 HELM3_VERSION      := v3.16.4
-TOOLS := bin/kube-score-$(KUBE_SCORE_VERSION)/kube-score bin/helm-$(HELM4_VERSION)/helm bin/helm-$(HELM3_VERSION)/helm
+# The SARIF 2.1.0 schema (Microsoft's sarif-2.1.0-rtm.5.json) ships in this npm package.
+JEST_SARIF_VERSION := 1.0.0-beta.0
+SARIF_SCHEMA       := bin/sarif-schema/sarif-2.1.0-rtm.5.json
+TOOLS := bin/kube-score-$(KUBE_SCORE_VERSION)/kube-score bin/helm-$(HELM4_VERSION)/helm bin/helm-$(HELM3_VERSION)/helm $(SARIF_SCHEMA)
 
 all: build test
 
@@ -22,7 +25,7 @@ build:
 ## test: formatting, vet, every Go test, and the committed example outputs are current
 test: tools fmt-check vet unit check-examples
 
-## tools: kube-score, and the oldest (3.16) and newest (4.x) Helm CLIs the chart supports
+## tools: kube-score, the oldest (3.16) and newest (4.x) Helm CLIs the chart supports, the SARIF schema
 tools: $(TOOLS)
 
 bin/kube-score-$(KUBE_SCORE_VERSION)/kube-score:
@@ -34,11 +37,17 @@ bin/helm-$(HELM4_VERSION)/helm:
 bin/helm-$(HELM3_VERSION)/helm:
 	GOBIN=$(CURDIR)/$(@D) $(GO) install helm.sh/helm/v3/cmd/helm@$(HELM3_VERSION)
 
+$(SARIF_SCHEMA):
+	rm -rf $(@D).tmp && mkdir -p $(@D).tmp
+	cd $(@D).tmp && npm pack --silent @microsoft/jest-sarif@$(JEST_SARIF_VERSION) >/dev/null && tar -xzf *.tgz package/lib/schemas/sarif-2.1.0-rtm.5.json
+	mkdir -p $(@D) && mv $(@D).tmp/package/lib/schemas/sarif-2.1.0-rtm.5.json $@ && rm -rf $(@D).tmp
+
 unit:
 	$(GO) test -count=1 -timeout 45m ./...
 
 check-examples: build
 	@for f in $(EXAMPLES); do echo "berth generate --check -f $$f"; ./$(BIN) generate --check -f $$f || exit 1; done
+	./$(BIN) lint $(wildcard examples/*/Dockerfile)
 
 ## golden: refresh golden files; read the diff before committing
 golden:

@@ -27,6 +27,8 @@ layered per environment so that helm and Argo CD render exactly what was meant.`
 		NewCmdValidate(),
 		NewCmdGenerate(),
 		NewCmdRender(),
+		NewCmdLint(),
+		NewCmdDoctor(),
 		NewCmdSchema(),
 		NewCmdVersion(),
 	)

@@ -1,0 +1,154 @@
+package tests
+
+import (
+	"bytes"
+	"encoding/json"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/berth-dev/berth/generator/lint"
+)
+
+// lintCorpus runs berth lint over every bad case at once, from the repository root of
+// the corpus, in the given format.
+func lintCorpus(t *testing.T, format string) (int, string) {
+	t.Helper()
+	dirs, _ := filepath.Glob(filepath.Join("testdata", "lint", "bad", "*"))
+	var abs []string
+	for _, d := range dirs {
+		a, _ := filepath.Abs(d)
+		abs = append(abs, a)
+	}
+	code, stdout, stderr := runBerth(t, "", append([]string{"lint", "--format", format}, abs...)...)
+	if stderr != "" {
+		t.Fatalf("stderr: %s", stderr)
+	}
+	return code, stdout
+}
+
+// TestLintSARIFValidates: the SARIF log of the whole bad corpus validates against
+// the SARIF 2.1.0 JSON schema (Microsoft's sarif-2.1.0-rtm.5.json, fetched by make
+// tools), and a log broken on purpose does not.
+func TestLintSARIFValidates(t *testing.T) {
+	schemaFile := tool(t, "sarif-schema/sarif-2.1.0-rtm.5.json")
+	c := jsonschema.NewCompiler()
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(mustRead(t, schemaFile)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.AddResource("file:///sarif.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	schema, err := c.Compile("file:///sarif.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out := lintCorpus(t, "sarif")
+	if code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	inst, err := jsonschema.UnmarshalJSON(strings.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := schema.Validate(inst); err != nil {
+		t.Fatalf("SARIF does not validate: %v", err)
+	}
+	var log struct {
+		Runs []struct {
+			Results []struct{ RuleID string }
+			Tool    struct {
+				Driver struct{ Rules []struct{ ID string } }
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &log); err != nil || len(log.Runs) != 1 {
+		t.Fatalf("runs: %v", err)
+	}
+	if n := len(log.Runs[0].Results); n < 60 {
+		t.Errorf("only %d results", n)
+	}
+	if n := len(log.Runs[0].Tool.Driver.Rules); n < len(lint.Rules) {
+		t.Errorf("%d rules described, want at least %d", n, len(lint.Rules))
+	}
+	broken, _ := jsonschema.UnmarshalJSON(strings.NewReader(strings.Replace(out, `"level": "error"`, `"level": "fatal"`, 1)))
+	if schema.Validate(broken) == nil {
+		t.Error("the schema accepted level \"fatal\": the validator is not live")
+	}
+}
+
+func TestLintJSON(t *testing.T) {
+	code, out := lintCorpus(t, "json")
+	var got struct {
+		Findings []lint.Finding
+		Errors   int
+		Warnings int
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if code != 1 || got.Errors == 0 || got.Warnings == 0 || len(got.Findings) != got.Errors+got.Warnings {
+		t.Errorf("exit %d, %d errors, %d warnings, %d findings", code, got.Errors, got.Warnings, len(got.Findings))
+	}
+	for _, f := range got.Findings {
+		if f.File == "" || f.Line < 1 || f.Rule == "" || f.Message == "" {
+			t.Errorf("incomplete finding %+v", f)
+		}
+	}
+}
+
+// TestLintCLI: --explain, usage errors and the default ./Dockerfile.
+func TestLintCLI(t *testing.T) {
+	code, out, _ := runBerth(t, "", "lint", "--explain", "bg102")
+	if code != 0 || !strings.Contains(out, "BG102 (error): go env -w before a USER switch") || !strings.Contains(out, "Fix: ") {
+		t.Errorf("--explain: exit %d\n%s", code, out)
+	}
+	for _, args := range [][]string{{"lint", "--explain", "BG999"}, {"lint", "--format", "xml"}} {
+		if code, _, stderr := runBerth(t, "", args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2\n%s", args, code, stderr)
+		}
+	}
+	dir, _ := filepath.Abs(filepath.Join("testdata", "lint", "bad", "21-no-user"))
+	if code, out, _ := runBerth(t, dir, "lint"); code != 1 || !strings.HasPrefix(out, "Dockerfile:6:1: BG111") {
+		t.Errorf("default ./Dockerfile: exit %d\n%s", code, out)
+	}
+	if code, _, stderr := runBerth(t, t.TempDir(), "lint"); code != 1 || !strings.Contains(stderr, "Dockerfile") {
+		t.Errorf("no Dockerfile: exit %d %s", code, stderr)
+	}
+}
+
+// TestREADMEDocumentsLintRules: every rule has its row in README's rule table.
+func TestREADMEDocumentsLintRules(t *testing.T) {
+	readme := string(mustRead(t, "../README.md"))
+	for _, r := range lint.Rules {
+		if !strings.Contains(readme, "| "+r.ID+" | "+string(r.Severity)+" | "+r.Title+" |") {
+			t.Errorf("README lacks the row for %s (| %s | %s | %s | …)", r.ID, r.ID, r.Severity, r.Title)
+		}
+	}
+	example := string(mustRead(t, filepath.Join("testdata", "TestLintBadCorpus", "03-seed-multistage-goroot-lost.golden")))
+	if !strings.Contains(readme, "&& berth lint\n"+example+"```") {
+		t.Error("README's berth lint example differs from testdata/TestLintBadCorpus/03-seed-multistage-goroot-lost.golden")
+	}
+}
+
+// TestREADMEDocumentsDoctor: every doctor check has its row in README.
+func TestREADMEDocumentsDoctor(t *testing.T) {
+	readme := string(mustRead(t, "../README.md"))
+	src := string(mustRead(t, "../generator/doctor/checks.go")) + string(mustRead(t, "../generator/doctor/doctor.go"))
+	for i := 101; ; i++ {
+		id := "D" + strconv.Itoa(i)
+		if !strings.Contains(src, `"`+id+`"`) {
+			if i < 111 {
+				t.Fatalf("doctor has no %s", id)
+			}
+			break
+		}
+		if !strings.Contains(readme, "| "+id+" | ") {
+			t.Errorf("README lacks the row for %s", id)
+		}
+	}
+}
