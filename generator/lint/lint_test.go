@@ -1,0 +1,76 @@
+package lint
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseGoFlags(t *testing.T) {
+	f := parseGoFlags([]string{"-trimpath", "-ldflags", "-s -w", "-tags=netgo,osusergo", "--mod=vendor", "-o", "/out/app", "./cmd/app"}, "-buildvcs=false -mod=readonly")
+	for name, want := range map[string]string{"-ldflags": "-s -w", "-tags": "netgo,osusergo", "-mod": "vendor", "-o": "/out/app", "-buildvcs": "false"} {
+		if got := f.value(name); got != want {
+			t.Errorf("%s = %q, want %q", name, got, want)
+		}
+	}
+	if !f.has("-trimpath") || f.has("-a") || f.has("./cmd/app") {
+		t.Errorf("flags %v", f)
+	}
+}
+
+func TestShellCommands(t *testing.T) {
+	cmds := shellCommands(`apt-get update && CGO_ENABLED=0 GOOS=$TARGETOS go build -ldflags="-s -w" -o /out/app . \
+    && echo done`)
+	if len(cmds) != 3 {
+		t.Fatalf("%d commands: %+v", len(cmds), cmds)
+	}
+	c := cmds[1]
+	if c.env["CGO_ENABLED"] != "0" || c.env["GOOS"] != "$TARGETOS" || strings.Join(c.args, "|") != "go|build|-ldflags=-s -w|-o|/out/app|." {
+		t.Errorf("go build command %+v", c)
+	}
+}
+
+func TestSuppressions(t *testing.T) {
+	s := readSuppressions([]byte("FROM x\n# berth:ignore BG106, BG119\n\n# another comment\nRUN go build .\nRUN go build . # berth:ignore BG120\n# berth:ignore-file buildkit/JSONArgsRecommended\n"))
+	for _, tc := range []struct {
+		line int
+		rule string
+		want bool
+	}{
+		{5, "BG106", true}, {5, "BG119", true}, {5, "BG120", false}, {6, "BG120", true}, {6, "BG106", false},
+		{1, "buildkit/JSONArgsRecommended", true}, {2, "BG106", false},
+	} {
+		if got := s.covers(Finding{Line: tc.line, Rule: tc.rule}); got != tc.want {
+			t.Errorf("line %d %s: covered %v, want %v", tc.line, tc.rule, got, tc.want)
+		}
+	}
+}
+
+func TestMakeScripts(t *testing.T) {
+	got := makeScripts([]byte("FLAGS := -trimpath\nLD ?= -s -w\n\nbuild:\n\t@go build $(FLAGS) -ldflags \"${LD}\" \\\n\t  -o bin/x .\n\techo $$HOME\n"))
+	if len(got) != 2 || got[0].line != 5 || got[0].text != `go build -trimpath -ldflags "-s -w"  -o bin/x .` || got[1].text != "echo $HOME" {
+		t.Errorf("scripts %+v", got)
+	}
+}
+
+func TestFileKind(t *testing.T) {
+	for name, want := range map[string]string{
+		"Dockerfile": "dockerfile", "build/api.Dockerfile": "dockerfile", "Dockerfile.prod": "dockerfile", "Containerfile": "dockerfile",
+		"Makefile": "make", "rules.mk": "make", ".github/workflows/ci.yaml": "github", ".gitlab-ci.yml": "gitlab", "README.md": "",
+	} {
+		if got := fileKind(name); got != want {
+			t.Errorf("fileKind(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
+
+func TestExplain(t *testing.T) {
+	for _, r := range Rules {
+		text, err := Explain(strings.ToLower(r.ID))
+		if err != nil || !strings.Contains(text, r.Title) || r.Why == "" || r.Fix == "" {
+			t.Errorf("%s: %v %q", r.ID, err, text)
+		}
+	}
+	if _, err := Explain("BG000"); err == nil {
+		t.Error("unknown rule explained")
+	}
+}
