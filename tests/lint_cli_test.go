@@ -152,3 +152,22 @@ func TestREADMEDocumentsDoctor(t *testing.T) {
 		}
 	}
 }
+
+// TestDoctorCLI: the JSON output is machine-readable whatever this machine's
+// toolchain looks like, and a bad --output is a usage error.
+func TestDoctorCLI(t *testing.T) {
+	code, out, _ := runBerth(t, "", "doctor", "--output", "json")
+	var got struct {
+		Findings []struct{ ID, Severity, Message, Fix string }
+		OK       bool
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("doctor --output json: %v\n%s", err, out)
+	}
+	if got.OK != (code == 0) {
+		t.Errorf("ok=%v but exit %d", got.OK, code)
+	}
+	if code, _, _ := runBerth(t, "", "doctor", "--output", "xml"); code != 2 {
+		t.Errorf("--output xml: exit %d, want 2", code)
+	}
+}
