@@ -43,7 +43,7 @@ type envVar struct {
 // (not including) the instruction at index upto (-1 for all).
 func (c *checker) stageEnv(s *instructions.Stage, upto int) map[string]envVar {
 	out := map[string]envVar{}
-	if parent := c.df.stageNamed(s.BaseName); parent != nil && parent != s {
+	if parent := c.df.parent(s); parent != nil {
 		for k, v := range c.stageEnv(parent, -1) {
 			out[k] = v
 		}

@@ -50,18 +50,24 @@ func (d *dockerfile) final() *instructions.Stage {
 
 // baseImage follows FROM <stage> back to the external image a stage starts from.
 func (d *dockerfile) baseImage(s *instructions.Stage) string {
-	for range d.stages {
-		parent := d.stageNamed(s.BaseName)
-		if parent == nil {
-			return s.BaseName
-		}
+	for parent := d.parent(s); parent != nil; parent = d.parent(s) {
 		s = parent
 	}
 	return s.BaseName
 }
 
-func (d *dockerfile) stageNamed(name string) *instructions.Stage {
+// parent is the stage a stage is built FROM, or nil for an image. As in BuildKit,
+// only stages defined earlier count, so there is no cycle to follow.
+func (d *dockerfile) parent(s *instructions.Stage) *instructions.Stage {
+	return d.stageBefore(s, s.BaseName)
+}
+
+// stageBefore finds a stage named name defined before s (COPY --from, FROM).
+func (d *dockerfile) stageBefore(s *instructions.Stage, name string) *instructions.Stage {
 	for i := range d.stages {
+		if &d.stages[i] == s {
+			return nil
+		}
 		if d.stages[i].Name != "" && strings.EqualFold(d.stages[i].Name, name) {
 			return &d.stages[i]
 		}

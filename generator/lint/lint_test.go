@@ -74,3 +74,28 @@ func TestExplain(t *testing.T) {
 		t.Error("unknown rule explained")
 	}
 }
+
+// TestStageReferencesCannotLoop: FROM names resolve only to earlier stages, as in
+// BuildKit, so odd files end instead of recursing forever.
+func TestStageReferencesCannotLoop(t *testing.T) {
+	df, err := parseDockerfile("Dockerfile", []byte("FROM b AS a\nRUN go env -w GOFLAGS=-mod=mod\nFROM a AS b\nUSER 1000\nFROM b\nRUN go build .\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &checker{df: df, file: "Dockerfile"}
+	for _, rule := range dockerfileRules {
+		rule(c)
+	}
+	if !slicesContainsRule(c.findings, "BG102") {
+		t.Errorf("findings %v lack BG102 (go env -w in a, USER in b built FROM a)", c.findings)
+	}
+}
+
+func slicesContainsRule(fs []Finding, id string) bool {
+	for _, f := range fs {
+		if f.Rule == id {
+			return true
+		}
+	}
+	return false
+}

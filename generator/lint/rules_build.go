@@ -36,7 +36,7 @@ func ruleGoEnvW(c *checker) {
 		if !isGo(r.cmd, "env", "-w") {
 			continue
 		}
-		if user, line := c.userAfter(r.stage, r.index); user != "" {
+		if user, line := c.userAfter(r.stage, r.index); user != "" && user != "root" && user != "0" && !strings.HasPrefix(user, "0:") {
 			c.at(r.line, "BG102", "go env -w writes the current user's GOENV file, but USER %s (line %d) switches to another user, who will not see %s", user, line, strings.Join(r.cmd.args[3:], " "))
 		}
 	}
@@ -51,7 +51,7 @@ func (c *checker) userAfter(s *instructions.Stage, index int) (string, int) {
 	}
 	for i := range c.df.stages {
 		child := &c.df.stages[i]
-		if child != s && s.Name != "" && strings.EqualFold(child.BaseName, s.Name) {
+		if c.df.parent(child) == s {
 			if u, line := c.userAfter(child, -1); u != "" {
 				return u, line
 			}

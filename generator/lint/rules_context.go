@@ -48,11 +48,7 @@ func (c *checker) sendsVendor(s *instructions.Stage) bool {
 				}
 			}
 		}
-		parent := c.df.stageNamed(s.BaseName)
-		if parent == s {
-			break
-		}
-		s = parent
+		s = c.df.parent(s)
 	}
 	return false
 }

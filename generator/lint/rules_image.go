@@ -75,7 +75,7 @@ func (c *checker) provides(s *instructions.Stage, pathPart, pkg string) bool {
 					return true
 				}
 			}
-			if from := c.df.stageNamed(cmd.From); from != nil && from != s && c.mentions(from, pathPart) {
+			if from := c.df.stageBefore(s, cmd.From); from != nil && c.mentions(from, pathPart) {
 				return true
 			}
 		case *instructions.RunCommand:
@@ -157,7 +157,7 @@ func ruleMissingProgram(c *checker) {
 		switch {
 		case shell:
 			c.at(lineOf(cmd), "BG110", "%s in shell form runs /bin/sh -c, which %s does not have", what, image)
-		case len(line) > 0 && externalTools[path.Base(line[0])] && !c.provides(final, line[0], "\x00"):
+		case len(line) > 0 && externalTools[path.Base(line[0])] && !c.provides(final, line[0], path.Base(line[0])):
 			c.at(lineOf(cmd), "BG110", "%s runs %s, which %s does not have", what, line[0], image)
 		}
 	}
@@ -170,19 +170,11 @@ func ruleUser(c *checker) {
 	if final == nil {
 		return
 	}
-	user, line := "", 0
-	for _, cmd := range final.Commands {
-		if u, ok := cmd.(*instructions.UserCommand); ok {
-			user, line = u.User, lineOf(u)
-		}
-	}
+	user, line := c.lastUser(final)
 	if user == "" {
-		if parent := c.df.stageNamed(final.BaseName); parent != nil {
-			return // the USER of the stage it derives from is checked there… when it is final
-		}
 		base := c.df.baseImage(final)
 		if strings.Contains(base, ":nonroot") || strings.HasSuffix(base, "-nonroot") {
-			return
+			return // distroless :nonroot images set USER 65532 themselves
 		}
 		c.at(stageLine(final), "BG111", "the final stage has no USER: the process runs as root")
 		return
@@ -196,11 +188,23 @@ func ruleUser(c *checker) {
 	}
 }
 
+// lastUser is the USER in effect at the end of a stage, inherited through FROM <stage>.
+func (c *checker) lastUser(s *instructions.Stage) (string, int) {
+	for ; s != nil; s = c.df.parent(s) {
+		for i := len(s.Commands) - 1; i >= 0; i-- {
+			if u, ok := s.Commands[i].(*instructions.UserCommand); ok {
+				return u.User, lineOf(u)
+			}
+		}
+	}
+	return "", 0
+}
+
 func ruleUnpinned(c *checker) {
 	for i := range c.df.stages {
 		s := &c.df.stages[i]
 		ref := s.BaseName
-		if ref == "scratch" || strings.Contains(ref, "$") || c.df.stageNamed(ref) != nil && c.df.stageNamed(ref) != s {
+		if ref == "scratch" || strings.Contains(ref, "$") || c.df.parent(s) != nil {
 			continue
 		}
 		if strings.Contains(ref, "@sha256:") {
