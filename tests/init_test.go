@@ -34,6 +34,8 @@ var initCases = []initCase{
 	{name: "cgo-dep", dir: "cgo-dep", dockerfileHas: []string{"CGO_ENABLED=1", "gcr.io/distroless/base-debian13:nonroot"}},
 	{name: "embed", dir: "embed", ignoreHas: []string{"!dist"}},
 	{name: "workspace", dir: "workspace", dockerfileHas: []string{"EXPOSE 8000"}},
+	{name: "tcp-server", dir: "tcp-server", dockerfileHas: []string{"EXPOSE 9000"}},
+	{name: "worker", dir: "worker"},
 	{name: "overrides", dir: "multi-cmd", args: []string{"--name", "shop-api", "--main", "./cmd/api", "--runtime", "alpine", "--port", "http=9000", "--port", "metrics=9100", "--image", "registry.local/shop", "--env", "dev,prod"},
 		dockerfileHas: []string{"FROM alpine:3.23", "EXPOSE 9000\nEXPOSE 9100"}},
 	{name: "workspace-shared", dir: "workspace-shared", wantErr: true},

@@ -120,15 +120,12 @@ func (d *draft) document() *yaml.Node {
 	set(root, "image", d.image(), "")
 	ports, names := d.ports()
 	set(root, "ports", ports.node, ports.comment)
-	if health, comment := d.health(names); health != nil {
+	health, missing := d.health(names)
+	if health != nil {
 		set(root, "health", health, "")
-	} else if comment != "" {
-		set(root, "replicas", integer(2), "two pods keep the service up during node drains; a PodDisruptionBudget follows")
-		above(root, comment)
 	}
-	if !hasKey(root, "replicas") {
-		set(root, "replicas", integer(2), "two pods keep the service up during node drains; a PodDisruptionBudget follows")
-	}
+	set(root, "replicas", integer(2), "two pods keep the service up during node drains; a PodDisruptionBudget follows")
+	above(root, missing) // why there is no health section, when there is none
 	if envs := d.environments(); envs != nil {
 		set(root, "environments", envs, "")
 		above(root, "Each environment overrides the fields above: maps merge, lists replace, null removes.")
@@ -245,15 +242,6 @@ func cgoLibs(r *detect.Repo) string {
 	}
 	slices.Sort(libs)
 	return strings.Join(slices.Compact(libs), ", ")
-}
-
-func hasKey(m *yaml.Node, key string) bool {
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return true
-		}
-	}
-	return false
 }
 
 func dedupe(list []string) []string {

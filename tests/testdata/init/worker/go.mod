@@ -1,0 +1,3 @@
+module github.com/acme/reports
+
+go 1.26.0
