@@ -15,6 +15,8 @@ type checker struct {
 	repo     *repoFacts  // the Go module beside it; nil when absent
 	policy   *Policy
 	findings []Finding
+	runs     []goRun // every go command of every RUN; read once, see goRuns
+	runsRead bool
 }
 
 func (c *checker) report(file string, line int, id string, format string, args ...any) {
@@ -80,6 +82,13 @@ type goRun struct {
 
 // goRuns lists every go command of every RUN, in file order.
 func (c *checker) goRuns() []goRun {
+	if !c.runsRead {
+		c.runs, c.runsRead = c.readGoRuns(), true
+	}
+	return c.runs
+}
+
+func (c *checker) readGoRuns() []goRun {
 	var out []goRun
 	for si := range c.df.stages {
 		s := &c.df.stages[si]

@@ -169,10 +169,12 @@ func (d *draft) build() *yaml.Node {
 		var patterns, why []string
 		for _, n := range d.ignore {
 			patterns = append(patterns, n.pattern)
-			why = append(why, n.why)
+			if !slices.Contains(why, n.why) {
+				why = append(why, n.why)
+			}
 		}
 		set(b, "dockerignore", flowList(patterns...), "")
-		above(b, "Keep files the build reads that berth's default .dockerignore would drop:\n"+strings.Join(dedupe(why), "\n"))
+		above(b, "Keep files the build reads that berth's default .dockerignore would drop:\n"+strings.Join(why, "\n"))
 	}
 	return b
 }
@@ -242,16 +244,6 @@ func cgoLibs(r *detect.Repo) string {
 	}
 	slices.Sort(libs)
 	return strings.Join(slices.Compact(libs), ", ")
-}
-
-func dedupe(list []string) []string {
-	var out []string
-	for _, s := range list {
-		if !slices.Contains(out, s) {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 func cmpOr(a, b string) string {
