@@ -1,11 +1,12 @@
 # berth — make test is what CI runs (.ci/run); every target works on a fresh clone.
 GO          ?= go
 BIN         := bin/berth
-# Only these packages define -update; naming them avoids "flag provided but not defined".
-GOLDEN_PKGS := ./tests ./generator/dockerfile
+# The packages whose tests use golden files (they import tests/testutil, which defines
+# -update); other packages would refuse the flag.
+GOLDEN_PKGS = $(shell $(GO) list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... | grep tests/testutil | cut -d' ' -f1)
 EXAMPLES    := $(wildcard examples/*/service.yaml)
 
-.PHONY: all build test unit check-examples golden fmt fmt-check vet fuzz tools bench
+.PHONY: all build test unit check-examples golden chart-readme fmt fmt-check vet fuzz tools bench
 
 # Pinned tools the tests run (tests/tools_test.go names the same paths). Each version gets
 # its own directory, so a bump installs anew.
@@ -53,6 +54,10 @@ check-examples: build
 golden:
 	$(GO) test -count=1 $(GOLDEN_PKGS) -update
 	git --no-pager diff --stat -- tests generator examples
+
+## chart-readme: rewrite the chart README's values table from values.yaml's comments
+chart-readme:
+	$(GO) run ./tests/chartdocs charts/go-service
 
 fmt:
 	gofmt -w $$(git ls-files '*.go' ':!:**/vendor/**')

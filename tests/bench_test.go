@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/berth-dev/berth/generator"
+	"github.com/berth-dev/berth/generator/pipeline"
 )
 
 // BenchmarkGenerate measures one descriptor through the whole flow (load, schema,
@@ -19,7 +19,7 @@ func BenchmarkGenerate(b *testing.B) {
 	}
 	repo := os.DirFS(filepath.Dir(name))
 	for b.Loop() {
-		if _, err := generator.Generate(name, src, repo); err != nil {
+		if _, err := pipeline.Generate(name, src, repo); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -30,11 +30,11 @@ func BenchmarkGenerate(b *testing.B) {
 func BenchmarkRenderInProcess(b *testing.B) {
 	name, _ := filepath.Abs("../examples/hello/service.yaml")
 	for b.Loop() {
-		res, err := generator.GenerateFile(name)
+		res, err := pipeline.GenerateFile(name)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := generator.Render(res, generator.RenderOptions{Env: "prod"}); err != nil {
+		if _, err := pipeline.Render(res, pipeline.RenderOptions{Env: "prod"}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -18,6 +18,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/berth-dev/berth/generator/chart"
+	"github.com/berth-dev/berth/tests/testutil"
 )
 
 const chartDir = "../charts/go-service"
@@ -96,8 +97,8 @@ func TestChartRender(t *testing.T) {
 	for _, tc := range chartCases {
 		t.Run(tc.name, func(t *testing.T) {
 			out := renderChart(t, tc.files...)
-			assertGolden(t, filepath.Join("testdata", "TestChartRender", tc.name+".golden"), []byte(out))
-			problems, err := chart.Verify(out)
+			testutil.Golden(t, []byte(out))
+			problems, err := testutil.Verify(out)
 			if err != nil {
 				t.Fatal(err)
 			}

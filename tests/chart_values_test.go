@@ -1,17 +1,17 @@
 package tests
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
 	"maps"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/berth-dev/berth/tests/testutil"
 )
 
 // TestChartValuesHaveEveryKey: every key the schema defines on the chart's own objects
@@ -55,116 +55,16 @@ func TestChartValuesHaveEveryKey(t *testing.T) {
 	walk("", schema, values)
 }
 
-// valueRow is one line of the chart README's values table.
-type valueRow struct {
-	key, typ, def, desc string
-}
-
-// valuesTable reads values.yaml's `# --` comments (the helm-docs convention): a leaf is a
-// row; a map whose comment covers it and whose children have none is one row.
-func valuesTable(t *testing.T) []valueRow {
-	t.Helper()
-	var doc yaml.Node
-	if err := yaml.Unmarshal(mustRead(t, filepath.Join(chartDir, "values.yaml")), &doc); err != nil {
-		t.Fatal(err)
-	}
-	var rows []valueRow
-	var walk func(prefix string, m *yaml.Node)
-	walk = func(prefix string, m *yaml.Node) {
-		for i := 0; i+1 < len(m.Content); i += 2 {
-			k, v := m.Content[i], m.Content[i+1]
-			key := prefix + k.Value
-			desc := docComment(k.HeadComment)
-			if v.Kind == yaml.MappingNode && len(v.Content) > 0 && (desc == "" || hasDocComments(v)) {
-				walk(key+".", v)
-				continue
-			}
-			if desc == "" {
-				t.Errorf("values.yaml: %s has no `# --` comment", key)
-			}
-			rows = append(rows, valueRow{key, nodeType(v), compactYAML(t, v), desc})
-		}
-	}
-	walk("", doc.Content[0])
-	return rows
-}
-
-func docComment(head string) string {
-	var parts []string
-	in := false
-	for _, line := range strings.Split(head, "\n") {
-		line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "#"))
-		if rest, ok := strings.CutPrefix(line, "-- "); ok {
-			in, parts = true, []string{rest}
-			continue
-		}
-		if in && line != "" {
-			parts = append(parts, line)
-		}
-	}
-	return strings.Join(parts, " ")
-}
-
-func hasDocComments(m *yaml.Node) bool {
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if docComment(m.Content[i].HeadComment) != "" {
-			return true
-		}
-		if v := m.Content[i+1]; v.Kind == yaml.MappingNode && hasDocComments(v) {
-			return true
-		}
-	}
-	return false
-}
-
-func nodeType(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "object"
-	case yaml.SequenceNode:
-		return "list"
-	}
-	switch n.Tag {
-	case "!!int":
-		return "int"
-	case "!!bool":
-		return "bool"
-	case "!!null":
-		return "null"
-	}
-	return "string"
-}
-
-func compactYAML(t *testing.T, n *yaml.Node) string {
-	t.Helper()
-	var v any
-	if err := n.Decode(&v); err != nil {
-		t.Fatal(err)
-	}
-	data, err := json.Marshal(v)
+// TestChartREADMEValues keeps the chart README's values table equal to values.yaml;
+// 'make chart-readme' rewrites it.
+func TestChartREADMEValues(t *testing.T) {
+	path := filepath.Join(chartDir, "README.md")
+	readme := mustRead(t, path)
+	want, err := testutil.ChartREADME(readme, mustRead(t, filepath.Join(chartDir, "values.yaml")))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return string(data)
-}
-
-var valuesSection = regexp.MustCompile(`(?s)<!-- values:start -->.*<!-- values:end -->`)
-
-// TestChartREADMEValues keeps the chart README's values table equal to values.yaml; run
-// with -update to rewrite it.
-func TestChartREADMEValues(t *testing.T) {
-	var b bytes.Buffer
-	b.WriteString("<!-- values:start -->\n<!-- Generated from values.yaml by `make golden`; do not edit. -->\n")
-	b.WriteString("| Key | Type | Default | Description |\n|---|---|---|---|\n")
-	for _, r := range valuesTable(t) {
-		fmt.Fprintf(&b, "| `%s` | %s | `%s` | %s |\n", r.key, r.typ, strings.ReplaceAll(r.def, "|", `\|`), strings.ReplaceAll(r.desc, "|", `\|`))
+	if diff := cmp.Diff(string(readme), string(want)); diff != "" {
+		t.Errorf("%s is not current with values.yaml (-have +want):\n%s\nrun 'make chart-readme'", path, diff)
 	}
-	b.WriteString("<!-- values:end -->")
-	path := filepath.Join(chartDir, "README.md")
-	readme := mustRead(t, path)
-	if !valuesSection.Match(readme) {
-		t.Fatalf("%s has no <!-- values:start --> ... <!-- values:end --> section", path)
-	}
-	want := valuesSection.ReplaceAllLiteral(readme, b.Bytes())
-	assertGolden(t, path, want)
 }

@@ -10,7 +10,7 @@ import (
 
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 
-	"github.com/berth-dev/berth/generator"
+	"github.com/berth-dev/berth/generator/pipeline"
 )
 
 // finalStage reads the last stage of a Dockerfile with BuildKit's parser: its USER and
@@ -52,7 +52,7 @@ func TestDockerfileAndChartAgree(t *testing.T) {
 		}
 		user, exposed := finalStage(t, df)
 		for _, env := range envs {
-			manifest, err := generator.Render(res, generator.RenderOptions{Env: env})
+			manifest, err := pipeline.Render(res, pipeline.RenderOptions{Env: env})
 			if err != nil {
 				t.Fatal(err)
 			}

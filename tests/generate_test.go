@@ -7,13 +7,14 @@ import (
 	"testing"
 
 	"github.com/berth-dev/berth/generator/dockerfile"
+	"github.com/berth-dev/berth/tests/testutil"
 )
 
 // TestIgnoreCheck: user .dockerignore patterns that would hide a file the build
 // reads (vendor/, embedded files, go.mod) are refused with a located message, and
 // nothing is written.
 func TestIgnoreCheck(t *testing.T) {
-	dir, _ := filepath.Abs("testdata/TestIgnoreCheck/vendored")
+	dir, _ := filepath.Abs("testdata/TestIgnoreCheck/in/vendored")
 	for _, name := range []string{"drop-vendor", "drop-embedded", "drop-gomod"} {
 		t.Run(name, func(t *testing.T) {
 			out := t.TempDir()
@@ -24,7 +25,7 @@ func TestIgnoreCheck(t *testing.T) {
 			if entries, _ := os.ReadDir(out); len(entries) > 0 {
 				t.Errorf("generate wrote %d files despite errors", len(entries))
 			}
-			assertGolden(t, filepath.Join(dir, "..", name+".golden"), []byte(stderr))
+			testutil.Golden(t, []byte(stderr))
 		})
 	}
 	t.Run("clean", func(t *testing.T) {
@@ -44,7 +45,7 @@ func TestIgnoreCheck(t *testing.T) {
 // imported vendored package, local packages and embedded files (not _-prefixed
 // ones inside an embedded directory, not tests).
 func TestNeededFiles(t *testing.T) {
-	dir, _ := filepath.Abs("testdata/TestIgnoreCheck/vendored")
+	dir, _ := filepath.Abs("testdata/TestIgnoreCheck/in/vendored")
 	code, _, stderr := runBerth(t, dir, "validate", "service.yaml")
 	if code != 0 {
 		t.Fatal(stderr)

@@ -6,16 +6,9 @@ import (
 	"bytes"
 	"testing"
 
-	"github.com/berth-dev/berth/generator"
 	"github.com/berth-dev/berth/generator/cli"
-	"github.com/berth-dev/berth/generator/golden"
+	"github.com/berth-dev/berth/generator/pipeline"
 )
-
-// assertGolden compares got with a golden file, or rewrites it with -update.
-func assertGolden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	golden.Assert(t, path, got)
-}
 
 // runBerth runs the CLI in-process, in dir, and returns its exit code and output.
 func runBerth(t *testing.T, dir string, args ...string) (code int, stdout, stderr string) {
@@ -28,9 +21,9 @@ func runBerth(t *testing.T, dir string, args ...string) (code int, stdout, stder
 	return code, out.String(), errb.String()
 }
 
-func mustGenerate(t *testing.T, file string) *generator.Result {
+func mustGenerate(t *testing.T, file string) *pipeline.Result {
 	t.Helper()
-	res, err := generator.GenerateFile(file)
+	res, err := pipeline.GenerateFile(file)
 	if err != nil {
 		t.Fatalf("generate %s: %v", file, err)
 	}

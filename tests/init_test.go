@@ -8,11 +8,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/berth-dev/berth/generator"
-	"github.com/berth-dev/berth/generator/chart"
 	"github.com/berth-dev/berth/generator/dockerfile"
+	"github.com/berth-dev/berth/generator/lint"
 	"github.com/berth-dev/berth/generator/model"
+	"github.com/berth-dev/berth/generator/pipeline"
 	"github.com/berth-dev/berth/generator/scaffold"
+	"github.com/berth-dev/berth/tests/testutil"
 )
 
 // initCase is one fixture repository under testdata/init and what berth init must
@@ -53,7 +54,6 @@ var initCases = []initCase{
 func TestInit(t *testing.T) {
 	for _, tc := range initCases {
 		t.Run(tc.name, func(t *testing.T) {
-			goldenFile, _ := filepath.Abs(filepath.Join("testdata", "TestInit", tc.name+".golden"))
 			root := copyFixtures(t)
 			args := append([]string{"init", tc.dir}, tc.args...)
 			code, stdout, stderr := runBerth(t, root, args...)
@@ -61,7 +61,7 @@ func TestInit(t *testing.T) {
 				if code != 1 || stdout != "" {
 					t.Fatalf("exit %d, stdout %q; want exit 1 and nothing written", code, stdout)
 				}
-				assertGolden(t, goldenFile, []byte(stderr))
+				testutil.Golden(t, []byte(stderr))
 				if _, err := os.Stat(filepath.Join(root, tc.dir, "service.yaml")); err == nil {
 					t.Error("service.yaml written despite the error")
 				}
@@ -75,7 +75,7 @@ func TestInit(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			assertGolden(t, goldenFile, data)
+			testutil.Golden(t, data)
 			checkInitChain(t, tc, file)
 		})
 	}
@@ -92,14 +92,14 @@ func checkInitChain(t *testing.T, tc initCase, file string) {
 	res := mustGenerate(t, file)
 	ctx := filepath.Join(filepath.Dir(file), res.Service.Build.Context)
 	df, ignore := mustRead(t, filepath.Join(ctx, "Dockerfile")), mustRead(t, filepath.Join(ctx, ".dockerignore"))
-	lint, err := dockerfile.BuildkitLint(df)
+	bk, err := lint.BuildKit(df)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if findings := dockerfile.DescribeLint(lint); len(findings) > 0 {
+	if findings := testutil.DescribeBuildKit(bk); len(findings) > 0 {
 		t.Errorf("BuildKit lint findings:\n%s", strings.Join(findings, "\n"))
 	}
-	problems, err := generator.IgnoreProblems(res.Service, os.DirFS(filepath.Dir(file)), df, ignore)
+	problems, err := dockerfile.IgnoreProblems(res.Service, os.DirFS(filepath.Dir(file)), df, ignore)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,11 +121,11 @@ func checkInitChain(t *testing.T, tc initCase, file string) {
 		envs = append(envs, e.Name)
 	}
 	for _, env := range envs {
-		out, err := generator.Render(res, generator.RenderOptions{Env: env})
+		out, err := pipeline.Render(res, pipeline.RenderOptions{Env: env})
 		if err != nil {
 			t.Fatalf("render %q: %v", env, err)
 		}
-		found, err := chart.Verify(out)
+		found, err := testutil.Verify(out)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -206,7 +206,7 @@ func TestInitAgreesWithExamples(t *testing.T) {
 			if err := os.Remove(filepath.Join(dir, "service.yaml")); err != nil {
 				t.Fatal(err)
 			}
-			res, err := scaffold.Init(dir, scaffold.Options{Name: want.Name})
+			res, err := pipeline.Init(dir, scaffold.Options{Name: want.Name})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/berth-dev/berth/tests/testutil"
 )
 
 // TestLintBadCorpus: each directory of testdata/lint/bad is a small repository with
@@ -20,7 +22,6 @@ func TestLintBadCorpus(t *testing.T) {
 	for _, dir := range cases {
 		name := filepath.Base(dir)
 		t.Run(name, func(t *testing.T) {
-			golden, _ := filepath.Abs(filepath.Join("testdata", "TestLintBadCorpus", name+".golden"))
 			code, stdout, stderr := runBerth(t, dir, "lint", ".")
 			if stderr != "" || stdout == "" {
 				t.Fatalf("exit %d, no findings or an error:\n%s%s", code, stdout, stderr)
@@ -32,7 +33,7 @@ func TestLintBadCorpus(t *testing.T) {
 			if code != wantCode {
 				t.Errorf("exit %d, want %d", code, wantCode)
 			}
-			assertGolden(t, golden, []byte(stdout))
+			testutil.Golden(t, []byte(stdout))
 		})
 	}
 }

@@ -5,8 +5,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/berth-dev/berth/generator"
 	"github.com/berth-dev/berth/generator/chart"
+	"github.com/berth-dev/berth/generator/pipeline"
+	"github.com/berth-dev/berth/tests/testutil"
 )
 
 // exampleEnvs lists each example with its environments ("" is the base alone).
@@ -44,8 +45,8 @@ func TestRenderExamples(t *testing.T) {
 				if code != 0 {
 					t.Fatalf("berth render: exit %d\n%s", code, stderr)
 				}
-				assertGolden(t, filepath.Join("testdata", "TestRenderExamples", name+".golden"), []byte(out))
-				problems, err := chart.Verify(out)
+				testutil.Golden(t, []byte(out))
+				problems, err := testutil.Verify(out)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -84,7 +85,7 @@ func TestRenderAsArgoCD(t *testing.T) {
 				if err != nil || stderr != "" {
 					t.Fatalf("helm template: %v\n%s", err, stderr)
 				}
-				want, err := generator.Render(res, generator.RenderOptions{Env: env})
+				want, err := pipeline.Render(res, pipeline.RenderOptions{Env: env})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -7,12 +7,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/berth-dev/berth/tests/testutil"
 )
 
 // TestValidateInvalid runs 'berth validate' on each bad descriptor of the corpus and
 // pins the exact located messages and the exit code.
 func TestValidateInvalid(t *testing.T) {
-	dir, err := filepath.Abs("testdata/TestValidateInvalid")
+	dir, err := filepath.Abs("testdata/TestValidateInvalid/in")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +32,7 @@ func TestValidateInvalid(t *testing.T) {
 			if !strings.Contains(stderr, filepath.Base(path)+":") {
 				t.Errorf("stderr has no located message:\n%s", stderr)
 			}
-			assertGolden(t, filepath.Join(dir, name+".golden"), []byte(stderr))
+			testutil.Golden(t, []byte(stderr))
 		})
 	}
 }
@@ -56,12 +58,14 @@ func TestValidateExamples(t *testing.T) {
 }
 
 func TestValidateJSON(t *testing.T) {
-	dir, _ := filepath.Abs("testdata/TestValidateInvalid")
-	code, stdout, _ := runBerth(t, dir, "validate", "--output", "json", "-f", "secret-in-env.yaml")
-	if code != 1 {
-		t.Fatalf("exit code = %d, want 1", code)
-	}
-	assertGolden(t, filepath.Join("..", "..", "TestValidateJSON", "secret-in-env.golden"), []byte(stdout))
+	dir, _ := filepath.Abs("testdata/TestValidateInvalid/in")
+	t.Run("secret-in-env", func(t *testing.T) {
+		code, stdout, _ := runBerth(t, dir, "validate", "--output", "json", "-f", "secret-in-env.yaml")
+		if code != 1 {
+			t.Fatalf("exit code = %d, want 1", code)
+		}
+		testutil.Golden(t, []byte(stdout))
+	})
 }
 
 func TestUsageErrors(t *testing.T) {

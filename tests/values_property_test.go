@@ -17,9 +17,10 @@ import (
 	helmvalues "helm.sh/helm/v3/pkg/cli/values"
 	"helm.sh/helm/v3/pkg/getter"
 
-	"github.com/berth-dev/berth/generator"
 	"github.com/berth-dev/berth/generator/chart"
 	"github.com/berth-dev/berth/generator/descriptor"
+	"github.com/berth-dev/berth/generator/pipeline"
+	"github.com/berth-dev/berth/tests/testutil"
 )
 
 // propertyDescriptors is how many valid random descriptors one run checks.
@@ -66,7 +67,7 @@ func TestValuesLayeringProperty(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := generator.Generate("service.yaml", src, repo)
+		res, err := pipeline.Generate("service.yaml", src, repo)
 		if _, invalid := err.(descriptor.Diagnostics); invalid {
 			continue // the generator makes some descriptors the rules refuse
 		}
@@ -94,14 +95,14 @@ func TestValuesLayeringProperty(t *testing.T) {
 const cliDescriptors = 25
 
 // deletes reports whether an environment's overlay contains a null.
-func deletes(res *generator.Result, env string) bool {
+func deletes(res *pipeline.Result, env string) bool {
 	f, _ := generatedFile(res, "deploy/values-"+env+".yaml")
 	return bytes.Contains(f, []byte(": null"))
 }
 
 // checkHelmCLIs: each Helm CLI renders base + overlay exactly as berth renders the
 // environment's own values.
-func checkHelmCLIs(t *testing.T, clis []string, res *generator.Result, env string, src []byte) {
+func checkHelmCLIs(t *testing.T, clis []string, res *pipeline.Result, env string, src []byte) {
 	t.Helper()
 	dir := t.TempDir()
 	for _, name := range []string{"deploy/values.yaml", "deploy/values-" + env + ".yaml"} {
@@ -126,7 +127,7 @@ func checkHelmCLIs(t *testing.T, clis []string, res *generator.Result, env strin
 	}
 }
 
-func checkEnvironment(t *testing.T, ch *helmchart.Chart, res *generator.Result, env string, render bool, src []byte) {
+func checkEnvironment(t *testing.T, ch *helmchart.Chart, res *pipeline.Result, env string, render bool, src []byte) {
 	t.Helper()
 	merged := helmMerge(t, res, "deploy/values.yaml", "deploy/values-"+env+".yaml")
 	layered := coalesce(t, ch, merged)
@@ -150,14 +151,14 @@ func checkEnvironment(t *testing.T, ch *helmchart.Chart, res *generator.Result, 
 	if got != direct {
 		t.Errorf("environment %s renders differently layered and direct:\n%s", env, lineDiff(direct, got))
 	}
-	if problems, _ := chart.Verify(got); len(problems) > 0 {
+	if problems, _ := testutil.Verify(got); len(problems) > 0 {
 		t.Errorf("environment %s: %v\n%s", env, problems, src)
 	}
 }
 
 // helmMerge writes the generated files to disk and merges them with Helm's own code
 // for `helm template -f a -f b` (pkg/cli/values).
-func helmMerge(t *testing.T, res *generator.Result, names ...string) map[string]any {
+func helmMerge(t *testing.T, res *pipeline.Result, names ...string) map[string]any {
 	t.Helper()
 	dir := t.TempDir()
 	var opts helmvalues.Options
@@ -179,7 +180,7 @@ func helmMerge(t *testing.T, res *generator.Result, names ...string) map[string]
 	return vals
 }
 
-func generatedFile(res *generator.Result, name string) ([]byte, bool) {
+func generatedFile(res *pipeline.Result, name string) ([]byte, bool) {
 	for _, f := range res.Files {
 		if f.Path == name {
 			return f.Data, true
@@ -190,9 +191,9 @@ func generatedFile(res *generator.Result, name string) ([]byte, bool) {
 
 // viewValues are the values of the environment's own view, written alone, through the
 // same YAML round trip.
-func viewValues(t *testing.T, res *generator.Result, env string) map[string]any {
+func viewValues(t *testing.T, res *pipeline.Result, env string) map[string]any {
 	t.Helper()
-	v, err := generator.ViewValues(res.Service, env)
+	v, err := testutil.ViewValues(res.Service, env)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/berth-dev/berth/charts"
-	"github.com/berth-dev/berth/generator/values"
+	"github.com/berth-dev/berth/generator/model"
 )
 
 // Embedded returns the go-service chart carried inside the binary, loaded once. Callers
@@ -91,7 +91,7 @@ type ValuesFile struct {
 }
 
 // MergeValues reads value files and merges them left to right the way `helm -f a -f b`
-// and Argo CD's valueFiles do (values.Merge). A null stays in the result; Helm deletes
+// and Argo CD's valueFiles do (Merge). A null stays in the result; Helm deletes
 // the key when it coalesces the result with the chart's defaults.
 func MergeValues(files ...ValuesFile) (map[string]any, error) {
 	base := map[string]any{}
@@ -100,9 +100,16 @@ func MergeValues(files ...ValuesFile) (map[string]any, error) {
 		if err := yaml.Unmarshal(f.Data, &current); err != nil {
 			return nil, fmt.Errorf("%s: %w", f.Name, err)
 		}
-		base = values.Merge(base, current)
+		base = Merge(base, current)
 	}
 	return base, nil
+}
+
+// Merge is Helm's merge of value files (pkg/cli/values mergeMaps): maps merge, anything
+// else in over replaces. Nulls are kept, as Helm keeps them until it coalesces with the
+// chart's defaults.
+func Merge(base, over map[string]any) map[string]any {
+	return model.Merge(base, over, model.KeepNulls)
 }
 
 // DefaultKubeVersion is the Kubernetes version berth renders for when none is given: the

@@ -6,8 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/berth-dev/berth/generator"
 	"github.com/berth-dev/berth/generator/output"
+	"github.com/berth-dev/berth/generator/pipeline"
 )
 
 type generateOptions struct {
@@ -40,7 +40,7 @@ keeps every file the build reads, and only then writes (atomically, unchanged fi
 }
 
 func runGenerate(cmd *cobra.Command, o *generateOptions) error {
-	res, err := generator.GenerateFile(o.file)
+	res, err := pipeline.GenerateFile(o.file)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/berth-dev/berth/generator/output"
+	"github.com/berth-dev/berth/generator/pipeline"
 	"github.com/berth-dev/berth/generator/scaffold"
 )
 
@@ -63,10 +64,11 @@ func runInit(cmd *cobra.Command, dir string, o *initOptions) error {
 		return usageError{err}
 	}
 	o.opts.Ports = ports
-	if err := scaffold.CheckOptions(o.opts); err != nil {
+	res, err := pipeline.Init(dir, o.opts)
+	var bad *scaffold.OptionError
+	if errors.As(err, &bad) {
 		return usageError{err}
 	}
-	res, err := scaffold.Init(dir, o.opts)
 	if err != nil {
 		return err
 	}

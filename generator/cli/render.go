@@ -5,12 +5,12 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/berth-dev/berth/generator"
+	"github.com/berth-dev/berth/generator/pipeline"
 )
 
 type renderOptions struct {
 	file string
-	opts generator.RenderOptions
+	opts pipeline.RenderOptions
 }
 
 // NewCmdRender prints the Kubernetes manifests of one environment.
@@ -26,12 +26,12 @@ deploy/values-<env>.yaml, no cluster lookups). It needs no checkout of the berth
   berth render --env dev --kube-version 1.33.0 | kubectl apply --dry-run=server -f -`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			res, err := generator.GenerateFile(o.file)
+			res, err := pipeline.GenerateFile(o.file)
 			if err != nil {
 				return err
 			}
 			printDiagnostics(cmd.ErrOrStderr(), res.Warnings)
-			out, err := generator.Render(res, o.opts)
+			out, err := pipeline.Render(res, o.opts)
 			if err != nil {
 				return err
 			}

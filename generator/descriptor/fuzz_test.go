@@ -20,7 +20,7 @@ var fuzzRepo = fstest.MapFS{
 // FuzzLoad: no input may panic the loader, and whatever it returns is consistent:
 // a model exactly when there is no error, findings sorted and located.
 func FuzzLoad(f *testing.F) {
-	seeds, _ := filepath.Glob("../../tests/testdata/TestValidateInvalid/*.yaml")
+	seeds, _ := filepath.Glob("../../tests/testdata/TestValidateInvalid/in/*.yaml")
 	more, _ := filepath.Glob("../../examples/*/service.yaml")
 	for _, p := range append(seeds, more...) {
 		if data, err := os.ReadFile(p); err == nil {

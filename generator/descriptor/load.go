@@ -104,7 +104,7 @@ func readModule(repo fs.FS, s *spec, rep *reporter) (*gomod.Module, gomod.Vendor
 func loadEnvironment(doc *document, base *spec, name string, repo fs.FS, mod *gomod.Module) (*spec, Diagnostics, error) {
 	root := doc.value.(map[string]any)
 	override, _ := root["environments"].(map[string]any)[name].(map[string]any)
-	merged := mergeValues(withoutKeys(root, "environments", "argocd"), override)
+	merged := model.Merge(withoutKeys(root, "environments", "argocd"), override, model.NullsDelete)
 	replaceProbeKinds(merged, override)
 	loc := locator{root: doc.root, base: "/environments/" + escapePointer(name), prefix: "/environments/" + escapePointer(name)}
 	found, err := validateSchema(doc, loc, merged)
@@ -127,27 +127,6 @@ func withoutKeys(m map[string]any, keys ...string) map[string]any {
 	}
 	for _, k := range keys {
 		delete(out, k)
-	}
-	return out
-}
-
-// mergeValues applies an environment override: maps merge, lists and scalars
-// replace, null removes. Neither input is modified.
-func mergeValues(base, override map[string]any) map[string]any {
-	out := withoutKeys(base)
-	for k, v := range override {
-		if v == nil {
-			delete(out, k)
-			continue
-		}
-		bm, _ := out[k].(map[string]any)
-		if om, ok := v.(map[string]any); ok {
-			// Merging into an empty map when the base has none drops the override's
-			// nulls: removing what the base never had leaves nothing behind.
-			out[k] = mergeValues(bm, om)
-			continue
-		}
-		out[k] = v
 	}
 	return out
 }

@@ -2,13 +2,13 @@ package dockerfile
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/berth-dev/berth/generator/descriptor"
-	"github.com/berth-dev/berth/generator/golden"
+	"github.com/berth-dev/berth/generator/lint"
 	"github.com/berth-dev/berth/generator/model"
+	"github.com/berth-dev/berth/tests/testutil"
 )
 
 // matrixCase is one point of the Dockerfile option matrix.
@@ -80,30 +80,60 @@ func allCases() []matrixCase {
 	return out
 }
 
-// goldenCases: each runtime × cgo × vendor once, with the other options rotating so
-// each is seen both on and off.
-func goldenCases() []matrixCase {
-	var out []matrixCase
-	i := 0
-	for _, c := range allCases() {
-		if c.several || c.private || c.health {
-			continue
+// goldenCases: each runtime × cgo × vendor once, the other options each seen on and
+// off, named as matrixCase.name names them.
+var goldenCases = []string{
+	"alpine-cgo-healthcheck",
+	"alpine-cgo-vendor-private-healthcheck",
+	"alpine-multi-private",
+	"alpine-vendor-multi-private",
+	"debian-cgo-private-healthcheck",
+	"debian-cgo-vendor-healthcheck",
+	"debian-multi",
+	"debian-vendor-multi-private",
+	"distroless-cgo-healthcheck",
+	"distroless-cgo-vendor-private-healthcheck",
+	"distroless-multi-private",
+	"distroless-vendor-multi-private",
+	"scratch-multi",
+	"scratch-vendor-private-healthcheck",
+}
+
+// parseCase reads a case name back into its options.
+func parseCase(t *testing.T, name string) matrixCase {
+	t.Helper()
+	parts := strings.Split(name, "-")
+	c := matrixCase{runtime: model.Runtime(parts[0])}
+	for _, p := range parts[1:] {
+		switch p {
+		case "cgo":
+			c.cgo = true
+		case "vendor":
+			c.vendor = true
+		case "multi":
+			c.several = true
+		case "private":
+			c.private = true
+		case "healthcheck":
+			c.health = true
+		default:
+			t.Fatalf("case %q: unknown option %q", name, p)
 		}
-		c.several, c.private, c.health = i%2 == 0, i%3 != 1, i%2 == 1
-		i++
-		out = append(out, c)
 	}
-	return out
+	if c.name() != name {
+		t.Fatalf("case %q is spelled %q", name, c.name())
+	}
+	return c
 }
 
 func TestRenderGolden(t *testing.T) {
-	for _, c := range goldenCases() {
-		t.Run(c.name(), func(t *testing.T) {
-			got, err := Render(c.service())
+	for _, name := range goldenCases {
+		t.Run(name, func(t *testing.T) {
+			got, err := Render(parseCase(t, name).service())
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden.Assert(t, filepath.Join("testdata", "TestRenderGolden", c.name()+".golden"), got)
+			testutil.Golden(t, got)
 		})
 	}
 }
@@ -116,7 +146,11 @@ func TestMatrixLintsClean(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if findings := buildkitLint(t, df); len(findings) > 0 {
+			res, err := lint.BuildKit(df)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if findings := testutil.DescribeBuildKit(res); len(findings) > 0 {
 				t.Errorf("BuildKit lint findings:\n%s\n\n%s", strings.Join(findings, "\n"), df)
 			}
 		})

@@ -3,6 +3,7 @@ package dockerfile
 import (
 	"bytes"
 	"fmt"
+	"io/fs"
 	"path"
 	"strings"
 
@@ -116,4 +117,27 @@ func normalizePattern(p string) string {
 		p = p[1:]
 	}
 	return path.Clean(p)
+}
+
+// IgnoreProblems lists the files the Dockerfile df and the Go build read that the
+// .dockerignore would drop. repo is the descriptor's directory.
+func IgnoreProblems(svc *model.Service, repo fs.FS, df, ignore []byte) ([]IgnoreProblem, error) {
+	ctx, err := fs.Sub(repo, svc.Build.Context)
+	if err != nil {
+		return nil, err
+	}
+	needed, err := NeededFiles(svc, ctx, svc.Build.ModulePath)
+	if err != nil {
+		return nil, fmt.Errorf("listing the files the build reads: %w", err)
+	}
+	sources, err := ContextSources(df)
+	if err != nil {
+		return nil, fmt.Errorf("generated Dockerfile does not parse (a berth bug): %w", err)
+	}
+	for _, s := range sources {
+		if s != "." {
+			needed = append(needed, s)
+		}
+	}
+	return CheckIgnore(ignore, svc.Build.Ignore, needed)
 }

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-
-	gen "github.com/berth-dev/berth/generator/dockerfile"
 )
 
 // Lint checks each path (a Dockerfile, Makefile, GitHub Actions workflow or GitLab
@@ -112,7 +110,7 @@ func lintDockerfile(name string, data []byte, cfg Config) ([]Finding, error) {
 	for _, rule := range dockerfileRules {
 		rule(c)
 	}
-	bk, err := gen.BuildkitLint(data)
+	bk, err := BuildKit(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}

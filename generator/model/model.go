@@ -180,3 +180,22 @@ func (s *Service) EntryBinary() Binary {
 	}
 	return Binary{}
 }
+
+// Environment returns the full view of the named environment, or nil.
+func (s *Service) Environment(name string) *Service {
+	for _, e := range s.Environments {
+		if e.Name == name {
+			return e.Service
+		}
+	}
+	return nil
+}
+
+// EnvironmentNames lists the environments in order.
+func (s *Service) EnvironmentNames() []string {
+	names := make([]string, 0, len(s.Environments))
+	for _, e := range s.Environments {
+		names = append(names, e.Name)
+	}
+	return names
+}

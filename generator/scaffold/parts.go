@@ -1,6 +1,7 @@
 package scaffold
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -28,10 +29,10 @@ func serviceName(modulePath string) string {
 	if len(n) > 63 {
 		n = strings.TrimRight(n[:63], "-")
 	}
-	return cmpOr(n, "service")
+	return cmp.Or(n, "service")
 }
 
-func (d *draft) image() *yaml.Node {
+func (d *Draft) image() *yaml.Node {
 	img := mapping()
 	repo, why := d.opts.Image, "from --image"
 	if repo == "" {
@@ -67,7 +68,7 @@ func imageRepository(modulePath, name string) (repo, why string) {
 }
 
 func imagePart(s string) string {
-	return cmpOr(strings.Trim(notImagePart.ReplaceAllString(s, "-"), "-"), "x")
+	return cmp.Or(strings.Trim(notImagePart.ReplaceAllString(s, "-"), "-"), "x")
 }
 
 type bin struct {
@@ -81,10 +82,10 @@ func binaries(mains []detect.Main, service string) []bin {
 	var out []bin
 	taken := map[string]int{}
 	for _, m := range mains {
-		taken[cmpOr(m.Binary, service)]++
+		taken[cmp.Or(m.Binary, service)]++
 	}
 	for _, m := range mains {
-		name := cmpOr(m.Binary, service)
+		name := cmp.Or(m.Binary, service)
 		if taken[name] > 1 && m.Binary != "" {
 			name = detect.Sanitize(strings.ReplaceAll(strings.TrimPrefix(m.Package, "./"), "/", "-"), notDNS, "-")
 		}
@@ -119,7 +120,7 @@ type section struct {
 
 // ports writes the --port overrides, else the detected ports, else a default that
 // says it was not detected. names are the port names, in the order written.
-func (d *draft) ports() (section, []string) {
+func (d *Draft) ports() (section, []string) {
 	m := mapping()
 	var names []string
 	if len(d.opts.Ports) > 0 {
@@ -149,7 +150,7 @@ func (d *draft) ports() (section, []string) {
 
 // health writes HTTP probes for the routes found, or gRPC probes for a gRPC health
 // server; otherwise nil and a comment on what berth does by default.
-func (d *draft) health(ports []string) (*yaml.Node, string) {
+func (d *Draft) health(ports []string) (*yaml.Node, string) {
 	if len(ports) == 0 {
 		return nil, ""
 	}
@@ -197,7 +198,7 @@ func probePort(ports []string) string {
 	return ports[0]
 }
 
-func (d *draft) environments() *yaml.Node {
+func (d *Draft) environments() *yaml.Node {
 	if len(d.opts.Envs) == 0 {
 		return nil
 	}
@@ -217,7 +218,7 @@ func (d *draft) environments() *yaml.Node {
 
 // envFooter lists the environment variables the code reads, so the owner can fill
 // env: and secrets:.
-func (d *draft) envFooter() string {
+func (d *Draft) envFooter() string {
 	if len(d.repo.EnvReads) == 0 {
 		return ""
 	}

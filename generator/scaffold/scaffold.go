@@ -4,17 +4,15 @@
 package scaffold
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
 
-	"github.com/berth-dev/berth/generator"
 	"github.com/berth-dev/berth/generator/descriptor"
 	"github.com/berth-dev/berth/generator/detect"
 	"github.com/berth-dev/berth/generator/model"
@@ -44,73 +42,53 @@ type Port struct {
 	Number int
 }
 
-// Result is a descriptor ready to write.
-type Result struct {
-	Path      string // dir/service.yaml
-	Data      []byte
-	Repo      *detect.Repo
-	Generated *generator.Result // what berth generate makes of it
+// New starts a draft from what detect found in a repository; opts must have passed
+// CheckOptions.
+func New(repo *detect.Repo, opts Options) *Draft {
+	return &Draft{repo: repo, opts: opts, name: cmp.Or(opts.Name, serviceName(repo.Module.Path))}
 }
 
-// Init inspects the Go repository at dir and drafts its service.yaml.
-func Init(dir string, opts Options) (*Result, error) {
-	if err := CheckOptions(opts); err != nil {
-		return nil, err
-	}
-	repo, err := detect.Inspect(dir, detect.Options{Mains: opts.Mains})
-	if err != nil {
-		return nil, err
-	}
-	d := &draft{repo: repo, opts: opts}
-	d.name = cmpOr(opts.Name, serviceName(repo.Module.Path))
-	file := filepath.Join(dir, FileName)
-	data, err := encode(d.document())
-	if err != nil {
-		return nil, err
-	}
-	if d.ignore, err = keepNeededFiles(repo, file, data, dir); err != nil {
-		return nil, err
-	}
-	if len(d.ignore) > 0 {
-		if data, err = encode(d.document()); err != nil {
-			return nil, err
-		}
-	}
-	gen, err := generator.Generate(file, data, os.DirFS(dir))
-	if err != nil {
-		return nil, fmt.Errorf("the drafted %s does not generate (a berth bug; please report it with the repository's layout): %v", FileName, err)
-	}
-	return &Result{Path: file, Data: data, Repo: repo, Generated: gen}, nil
-}
+// Encode writes the draft as YAML with its comments.
+func (d *Draft) Encode() ([]byte, error) { return encode(d.document()) }
 
 var dnsLabel = regexp.MustCompile(`^[a-z]([-a-z0-9]*[a-z0-9])?$`)
 
-// CheckOptions refuses overrides the descriptor would refuse, with the flag's name.
+// OptionError is an override the descriptor would refuse: a mistake on the command line.
+type OptionError struct{ msg string }
+
+func (e *OptionError) Error() string { return e.msg }
+
+func optionError(format string, args ...any) error {
+	return &OptionError{fmt.Sprintf(format, args...)}
+}
+
+// CheckOptions refuses overrides the descriptor would refuse, with the flag's name; each
+// error is an *OptionError.
 func CheckOptions(o Options) error {
 	var errs []error
 	if o.Name != "" && (len(o.Name) > 63 || !dnsLabel.MatchString(o.Name)) {
-		errs = append(errs, fmt.Errorf("--name %q: must be a DNS label (lowercase letters, digits and '-', starting with a letter, at most 63 characters)", o.Name))
+		errs = append(errs, optionError("--name %q: must be a DNS label (lowercase letters, digits and '-', starting with a letter, at most 63 characters)", o.Name))
 	}
 	if o.Runtime != "" && !slices.Contains([]string{"distroless", "scratch", "alpine", "debian"}, o.Runtime) {
-		errs = append(errs, fmt.Errorf("--runtime %q: must be distroless, scratch, alpine or debian", o.Runtime))
+		errs = append(errs, optionError("--runtime %q: must be distroless, scratch, alpine or debian", o.Runtime))
 	}
 	for _, e := range o.Envs {
 		if len(e) > 63 || !dnsLabel.MatchString(e) {
-			errs = append(errs, fmt.Errorf("--env %q: an environment name must be a DNS label", e))
+			errs = append(errs, optionError("--env %q: an environment name must be a DNS label", e))
 		}
 	}
 	return errors.Join(errs...)
 }
 
-// draft turns findings and overrides into the descriptor document.
-type draft struct {
+// Draft turns findings and overrides into the descriptor document.
+type Draft struct {
 	repo   *detect.Repo
 	opts   Options
 	name   string
 	ignore []negation
 }
 
-func (d *draft) document() *yaml.Node {
+func (d *Draft) document() *yaml.Node {
 	root := mapping()
 	set(root, "apiVersion", str("berth.dev/v1alpha1"), "")
 	set(root, "kind", str("Service"), "")
@@ -130,7 +108,7 @@ func (d *draft) document() *yaml.Node {
 		set(root, "environments", envs, "")
 		above(root, "Each environment overrides the fields above: maps merge, lists replace, null removes.")
 	}
-	schema := cmpOr(d.opts.SchemaRef, schemas.ServiceID)
+	schema := cmp.Or(d.opts.SchemaRef, schemas.ServiceID)
 	head := []string{
 		"# yaml-language-server: $schema=" + schema,
 		fmt.Sprintf("# Drafted by 'berth init' from the code of %s; each comment says where a value came from.", d.repo.Module.Path),
@@ -142,14 +120,14 @@ func (d *draft) document() *yaml.Node {
 	return &yaml.Node{Kind: yaml.DocumentNode, HeadComment: strings.Join(head, "\n"), Content: []*yaml.Node{root}, FootComment: d.envFooter()}
 }
 
-func (d *draft) nameSource() string {
+func (d *Draft) nameSource() string {
 	if d.opts.Name != "" {
 		return "from --name"
 	}
 	return "from go.mod: module " + d.repo.Module.Path
 }
 
-func (d *draft) build() *yaml.Node {
+func (d *Draft) build() *yaml.Node {
 	b := mapping()
 	r := d.repo
 	if r.ModuleDir != "." {
@@ -187,7 +165,7 @@ func goSource(r *detect.Repo, from string) string {
 }
 
 // mains writes build.main for one main package and build.binaries for several.
-func (d *draft) mains(b *yaml.Node) {
+func (d *Draft) mains(b *yaml.Node) {
 	r := d.repo
 	skipped := ""
 	if len(r.Skipped) > 0 {
@@ -244,13 +222,6 @@ func cgoLibs(r *detect.Repo) string {
 	}
 	slices.Sort(libs)
 	return strings.Join(slices.Compact(libs), ", ")
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // runtimeImage names the runtime image a choice leads to, for comments.

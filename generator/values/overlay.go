@@ -46,26 +46,6 @@ func overlayValue(base map[string]any, k string, v any, defaults Defaults) (any,
 	return nil, false
 }
 
-// Merge is Helm's merge of value files (pkg/cli/values mergeMaps): maps merge, anything
-// else in over replaces. Nulls are kept, as Helm keeps them until it coalesces with the
-// chart's defaults.
-func Merge(base, over map[string]any) map[string]any {
-	out := make(map[string]any, len(base))
-	for k, v := range base {
-		out[k] = v
-	}
-	for k, v := range over {
-		if vm, ok := v.(map[string]any); ok {
-			if bm, ok := out[k].(map[string]any); ok {
-				out[k] = Merge(bm, vm)
-				continue
-			}
-		}
-		out[k] = v
-	}
-	return out
-}
-
 func isMap(v any) bool {
 	_, ok := v.(map[string]any)
 	return ok

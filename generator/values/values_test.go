@@ -7,6 +7,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 	sigsyaml "sigs.k8s.io/yaml"
+
+	"github.com/berth-dev/berth/generator/model"
 )
 
 // TestMarshalSurvivesYAML11: what Helm (YAML 1.1 rules via sigs.k8s.io/yaml) and a YAML
@@ -76,7 +78,7 @@ func TestOverlayIsMinimalAndExact(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Overlay = %v\nwant %v", got, want)
 	}
-	merged := prune(Merge(base, got))
+	merged := prune(model.Merge(base, got, model.KeepNulls))
 	if !equal(merged, prune(view)) {
 		t.Errorf("Merge(base, overlay) = %v\nwant %v", merged, prune(view))
 	}

@@ -1,13 +1,12 @@
-package generator
+package pipeline
 
 import (
 	"fmt"
-	"path"
 	"strings"
 
 	"github.com/berth-dev/berth/generator/chart"
-	"github.com/berth-dev/berth/generator/model"
 	"github.com/berth-dev/berth/generator/output"
+	"github.com/berth-dev/berth/generator/values"
 )
 
 // RenderOptions choose the environment and the release facts of a render.
@@ -23,12 +22,16 @@ type RenderOptions struct {
 // YAML exactly as Helm reads value files.
 func Render(res *Result, opts RenderOptions) (string, error) {
 	svc := res.Service
-	names := []string{path.Join(DeployDir, "values.yaml")}
+	names := []string{values.File("")}
 	if opts.Env != "" {
-		if environment(svc, opts.Env) == nil {
-			return "", fmt.Errorf("environment %q is not in the descriptor (have: %s)", opts.Env, strings.Join(envNames(res), ", "))
+		if svc.Environment(opts.Env) == nil {
+			have := svc.EnvironmentNames()
+			if len(have) == 0 {
+				have = []string{"none"}
+			}
+			return "", fmt.Errorf("environment %q is not in the descriptor (have: %s)", opts.Env, strings.Join(have, ", "))
 		}
-		names = append(names, path.Join(DeployDir, "values-"+opts.Env+".yaml"))
+		names = append(names, values.File(opts.Env))
 	}
 	var files []chart.ValuesFile
 	for _, n := range names {
@@ -54,27 +57,6 @@ func Render(res *Result, opts RenderOptions) (string, error) {
 		}
 	}
 	return chart.Render(ch, vals, chart.Options{ReleaseName: svc.Name, Namespace: ns, KubeVersion: opts.KubeVersion})
-}
-
-// environment returns the full view of the named environment, or nil.
-func environment(svc *model.Service, name string) *model.Service {
-	for _, e := range svc.Environments {
-		if e.Name == name {
-			return e.Service
-		}
-	}
-	return nil
-}
-
-func envNames(res *Result) []string {
-	var names []string
-	for _, e := range res.Service.Environments {
-		names = append(names, e.Name)
-	}
-	if len(names) == 0 {
-		return []string{"none"}
-	}
-	return names
 }
 
 func findFile(files []output.File, name string) (output.File, bool) {

@@ -1,17 +1,19 @@
-package dockerfile
+package lint
 
 import (
 	"strings"
 	"testing"
+
+	"github.com/berth-dev/berth/tests/testutil"
 )
 
 func buildkitLint(t *testing.T, df []byte) []string {
 	t.Helper()
-	res, err := BuildkitLint(df)
+	res, err := BuildKit(df)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return DescribeLint(res)
+	return testutil.DescribeBuildKit(res)
 }
 
 // TestBuildkitLintCatchesMistakes shows the linter is live: a Dockerfile with

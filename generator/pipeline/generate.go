@@ -1,7 +1,8 @@
-// Package generator runs the whole flow for one descriptor: load and validate it,
-// render every file, and prove the .dockerignore keeps what the build reads. It
-// returns files in memory; writing them is the output package's job.
-package generator
+// Package pipeline is berth's data flow, and the only package that joins its steps:
+// descriptor → model → renderers (dockerfile, values, chart) → files in memory. Each
+// step is a package of its own that knows the model and nothing of the others; writing
+// the files is the output package's job.
+package pipeline
 
 import (
 	"fmt"
@@ -42,15 +43,28 @@ func Generate(name string, src []byte, repo fs.FS) (*Result, error) {
 	if diags.HasErrors() {
 		return nil, diags
 	}
+	res, err := render(name, src, svc, repo)
+	if err != nil {
+		return nil, err
+	}
+	res.Warnings = diags.Warnings()
+	return res, nil
+}
+
+// render turns a loaded service into its files, after proving that the .dockerignore
+// keeps every file the build reads.
+func render(name string, src []byte, svc *model.Service, repo fs.FS) (*Result, error) {
 	df, err := dockerfile.Render(svc)
 	if err != nil {
 		return nil, err
 	}
 	ignore := dockerfile.Ignore(svc)
-	if problems, err := checkIgnore(name, src, svc, repo, df, ignore); err != nil {
+	problems, err := dockerfile.IgnoreProblems(svc, repo, df, ignore)
+	if err != nil {
 		return nil, err
-	} else if len(problems) > 0 {
-		return nil, problems
+	}
+	if diags := ignoreDiagnostics(name, src, problems); len(diags) > 0 {
+		return nil, diags
 	}
 	files := []output.File{
 		{Path: path.Join(svc.Build.Context, "Dockerfile"), Data: df},
@@ -60,17 +74,12 @@ func Generate(name string, src []byte, repo fs.FS) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	files = append(files, deploy...)
-	return &Result{Service: svc, Files: files, Warnings: diags.Warnings()}, nil
+	return &Result{Service: svc, Files: append(files, deploy...)}, nil
 }
 
-// checkIgnore proves with Docker's pattern matcher that the .dockerignore keeps
-// every file the Dockerfile and the Go build read.
-func checkIgnore(name string, src []byte, svc *model.Service, repo fs.FS, df, ignore []byte) (descriptor.Diagnostics, error) {
-	problems, err := IgnoreProblems(svc, repo, df, ignore)
-	if err != nil {
-		return nil, err
-	}
+// ignoreDiagnostics locates each file the .dockerignore would drop in the descriptor:
+// at the user's pattern when it is one, else at build with the negation that keeps it.
+func ignoreDiagnostics(name string, src []byte, problems []dockerfile.IgnoreProblem) descriptor.Diagnostics {
 	var diags descriptor.Diagnostics
 	for _, p := range problems {
 		if p.UserIndex >= 0 {
@@ -81,28 +90,5 @@ func checkIgnore(name string, src []byte, svc *model.Service, repo fs.FS, df, ig
 		diags = append(diags, descriptor.At(name, src, "/build", descriptor.Error,
 			fmt.Sprintf("%s; add \"!%s\" to build.dockerignore to keep it", p.String(), p.File)))
 	}
-	return diags.Sorted(), nil
-}
-
-// IgnoreProblems lists the files the Dockerfile df and the Go build read that the
-// .dockerignore would drop. repo is the descriptor's directory.
-func IgnoreProblems(svc *model.Service, repo fs.FS, df, ignore []byte) ([]dockerfile.IgnoreProblem, error) {
-	ctx, err := fs.Sub(repo, svc.Build.Context)
-	if err != nil {
-		return nil, err
-	}
-	needed, err := dockerfile.NeededFiles(svc, ctx, svc.Build.ModulePath)
-	if err != nil {
-		return nil, fmt.Errorf("listing the files the build reads: %w", err)
-	}
-	sources, err := dockerfile.ContextSources(df)
-	if err != nil {
-		return nil, fmt.Errorf("generated Dockerfile does not parse (a berth bug): %w", err)
-	}
-	for _, s := range sources {
-		if s != "." {
-			needed = append(needed, s)
-		}
-	}
-	return dockerfile.CheckIgnore(ignore, svc.Build.Ignore, needed)
+	return diags.Sorted()
 }

@@ -1,4 +1,4 @@
-package dockerfile
+package lint
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 	"github.com/moby/buildkit/client/llb/sourceresolver"
 	"github.com/moby/buildkit/frontend/dockerfile/dockerfile2llb"
 	"github.com/moby/buildkit/frontend/dockerui"
-	"github.com/moby/buildkit/frontend/subrequests/lint"
+	bklint "github.com/moby/buildkit/frontend/subrequests/lint"
 	digest "github.com/opencontainers/go-digest"
 	ocispecs "github.com/opencontainers/image-spec/specs-go/v1"
 )
@@ -30,9 +30,9 @@ func (offlineResolver) ResolveImageConfig(_ context.Context, ref string, _ sourc
 	return ref, digest.FromBytes(dt), dt, nil
 }
 
-// BuildkitLint runs BuildKit's full Dockerfile rule set (what 'docker build --check'
+// BuildKit runs BuildKit's full Dockerfile rule set (what 'docker build --check'
 // runs) offline. A Dockerfile BuildKit cannot even parse is an error.
-func BuildkitLint(df []byte) (*lint.LintResults, error) {
+func BuildKit(df []byte) (*bklint.LintResults, error) {
 	ctx := context.Background()
 	src := llb.Local("dockerfile")
 	def, err := src.Marshal(ctx)
@@ -50,20 +50,4 @@ func BuildkitLint(df []byte) (*lint.LintResults, error) {
 		return nil, fmt.Errorf("BuildKit could not lint the Dockerfile: %w", err)
 	}
 	return res, nil
-}
-
-// DescribeLint prints findings as "Rule: description (line N)".
-func DescribeLint(res *lint.LintResults) []string {
-	var out []string
-	for _, w := range res.Warnings {
-		line := 0
-		if len(w.Location.Ranges) > 0 {
-			line = int(w.Location.Ranges[0].Start.Line)
-		}
-		out = append(out, fmt.Sprintf("%s: %s (line %d)", w.RuleName, w.Detail, line))
-	}
-	if res.Error != nil {
-		out = append(out, "error: "+res.Error.Message)
-	}
-	return out
 }
