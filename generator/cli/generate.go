@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"fmt"
 	"path/filepath"
 
@@ -44,46 +45,42 @@ func runGenerate(cmd *cobra.Command, o *generateOptions) error {
 	if err != nil {
 		return err
 	}
-	printDiagnostics(cmd.ErrOrStderr(), res.Warnings)
-	dir := o.outDir
-	if dir == "" {
-		dir = filepath.Dir(o.file)
-	}
-	out := cmd.OutOrStdout()
-	if o.check || o.diff {
-		changes, err := output.Compare(dir, res.Files)
+	printFindings(cmd.ErrOrStderr(), res.Warnings)
+	dir := cmp.Or(o.outDir, filepath.Dir(o.file))
+	if !o.check && !o.diff {
+		changes, err := output.Write(dir, res.Files)
 		if err != nil {
 			return err
 		}
-		stale := 0
-		for i, c := range changes {
-			if c.Status == output.Unchanged {
-				continue
-			}
-			stale++
-			if o.diff {
-				d, err := output.Diff(c, res.Files[i].Data)
-				if err != nil {
-					return err
-				}
-				fmt.Fprint(out, d)
-			}
-			if o.check {
-				fmt.Fprintf(cmd.ErrOrStderr(), "stale: %s (%s)\n", filepath.Join(dir, c.Path), map[output.Status]string{output.Created: "missing", output.Updated: "differs"}[c.Status])
-			}
-		}
-		if o.check && stale > 0 {
-			fmt.Fprintf(cmd.ErrOrStderr(), "berth: %d generated file(s) out of date; run 'berth generate -f %s'\n", stale, o.file)
-			return silentError{ExitInvalid}
+		for _, c := range changes {
+			fmt.Fprintf(cmd.OutOrStdout(), "%-9s %s\n", c.Status, filepath.Join(dir, c.Path))
 		}
 		return nil
 	}
-	changes, err := output.Write(dir, res.Files)
+	stale, err := output.Stale(dir, res.Files)
 	if err != nil {
 		return err
 	}
-	for _, c := range changes {
-		fmt.Fprintf(out, "%-9s %s\n", c.Status, filepath.Join(dir, c.Path))
+	return reportStale(cmd, o, dir, stale)
+}
+
+// reportStale prints --diff's diffs and --check's list; a stale file fails --check.
+func reportStale(cmd *cobra.Command, o *generateOptions, dir string, stale []output.Change) error {
+	for _, c := range stale {
+		if o.diff {
+			d, err := output.Diff(c)
+			if err != nil {
+				return err
+			}
+			fmt.Fprint(cmd.OutOrStdout(), d)
+		}
+		if o.check {
+			fmt.Fprintf(cmd.ErrOrStderr(), "stale: %s (%s)\n", filepath.Join(dir, c.Path), c.Status.Drift())
+		}
+	}
+	if o.check && len(stale) > 0 {
+		fmt.Fprintf(cmd.ErrOrStderr(), "berth: %d generated file(s) out of date; run 'berth generate -f %s'\n", len(stale), o.file)
+		return silentError{ExitInvalid}
 	}
 	return nil
 }

@@ -9,10 +9,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/berth-dev/berth/generator/descriptor"
+	"github.com/berth-dev/berth/generator/finding"
 )
 
-// Exit codes (DESIGN.md): 0 ok, 1 invalid input, drift or findings, 2 usage error.
+// Exit codes: 0 ok, 1 invalid input, drift or findings, 2 usage error.
 const (
 	ExitOK      = 0
 	ExitInvalid = 1
@@ -48,13 +48,13 @@ func Main(args []string, stdout, stderr io.Writer) int {
 // report prints err once and picks the exit code.
 func report(stderr io.Writer, err error, started bool) int {
 	var silent silentError
-	var diags descriptor.Diagnostics
+	var findings finding.List
 	var usage usageError
 	switch {
 	case errors.As(err, &silent):
 		return silent.code
-	case errors.As(err, &diags):
-		printDiagnostics(stderr, diags)
+	case errors.As(err, &findings):
+		printFindings(stderr, findings)
 		return ExitInvalid
 	case errors.As(err, &usage) || !started:
 		fmt.Fprintf(stderr, "berth: %v\nRun 'berth --help' for usage.\n", err)
@@ -62,10 +62,4 @@ func report(stderr io.Writer, err error, started bool) int {
 	}
 	fmt.Fprintf(stderr, "berth: %v\n", err)
 	return ExitInvalid
-}
-
-func printDiagnostics(w io.Writer, diags descriptor.Diagnostics) {
-	for _, d := range diags {
-		fmt.Fprintln(w, d.String())
-	}
 }

@@ -30,7 +30,7 @@ deploy/values-<env>.yaml, no cluster lookups). It needs no checkout of the berth
 			if err != nil {
 				return err
 			}
-			printDiagnostics(cmd.ErrOrStderr(), res.Warnings)
+			printFindings(cmd.ErrOrStderr(), res.Warnings)
 			out, err := pipeline.Render(res, o.opts)
 			if err != nil {
 				return err

@@ -1,24 +1,25 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/berth-dev/berth/generator/descriptor"
+	"github.com/berth-dev/berth/generator/finding"
 )
 
 type validateOptions struct {
 	files  []string
 	output string
+	oldO   *deprecatedOutput
 }
 
 // NewCmdValidate checks descriptors without writing anything.
 func NewCmdValidate() *cobra.Command {
 	o := &validateOptions{}
 	cmd := &cobra.Command{
-		Use:   "validate [-f service.yaml] [FILE...]",
+		Use:   "validate [-f service.yaml] [FILE...] [--output text|json|sarif]",
 		Short: "Check descriptors against the schema and berth's rules",
 		Example: `  berth validate -f examples/hello/service.yaml
   berth validate examples/*/service.yaml
@@ -28,51 +29,37 @@ func NewCmdValidate() *cobra.Command {
 			if len(files) == 0 {
 				files = []string{"service.yaml"}
 			}
-			return runValidate(cmd, files, o.output)
+			return runValidate(cmd, files, o.oldO.apply(cmd, o.output))
 		},
 	}
 	cmd.Flags().StringArrayVarP(&o.files, "file", "f", nil, "descriptor to check (repeatable; default service.yaml)")
 	addOutputFlag(cmd, &o.output)
+	// -o was validate's format flag before every command said --output; generate's -o
+	// is a directory, so the short form is kept only as a deprecated spelling.
+	o.oldO = addDeprecatedOutput(cmd, "output-short", "o")
 	return cmd
 }
 
-func addOutputFlag(cmd *cobra.Command, out *string) {
-	cmd.Flags().StringVarP(out, "output", "o", "text", "output format: text or json")
-}
-
-type validateResult struct {
-	Valid    bool                   `json:"valid"`
-	Findings descriptor.Diagnostics `json:"findings"`
-}
-
 func runValidate(cmd *cobra.Command, files []string, output string) error {
-	if output != "text" && output != "json" {
-		return usageError{fmt.Errorf("--output must be text or json, not %q", output)}
+	format, err := parseOutput(output)
+	if err != nil {
+		return err
 	}
-	all := descriptor.Diagnostics{}
+	var all finding.List
 	for _, f := range files {
-		_, diags, err := descriptor.LoadFile(f)
+		_, found, err := descriptor.LoadFile(f)
 		if err != nil {
 			return err
 		}
-		all = append(all, diags...)
+		all = append(all, found...)
 	}
-	valid := !all.HasErrors()
-	if output == "json" {
-		enc := json.NewEncoder(cmd.OutOrStdout())
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(validateResult{Valid: valid, Findings: all}); err != nil {
-			return err
-		}
-		if !valid {
-			return silentError{ExitInvalid}
-		}
-		return nil
+	if format != finding.Text {
+		return writeFindings(cmd.OutOrStdout(), format, all, finding.Options{Tool: "berth validate"})
 	}
-	if !valid {
+	if all.HasErrors() {
 		return all
 	}
-	printDiagnostics(cmd.ErrOrStderr(), all)
+	printFindings(cmd.ErrOrStderr(), all)
 	for _, f := range files {
 		fmt.Fprintf(cmd.OutOrStdout(), "%s: valid\n", f)
 	}

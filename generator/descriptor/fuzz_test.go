@@ -36,7 +36,7 @@ func FuzzLoad(f *testing.F) {
 			t.Fatalf("model %v but errors %v", svc != nil, diags.HasErrors())
 		}
 		for i, d := range diags {
-			if d.Line < 1 || d.Col < 1 || !strings.HasPrefix(d.Path, "/") || d.Message == "" {
+			if d.Line < 1 || d.Column < 1 || !strings.HasPrefix(d.Path, "/") || d.Message == "" {
 				t.Fatalf("badly located finding %+v", d)
 			}
 			if i > 0 && diags[i-1].Line > d.Line {

@@ -9,14 +9,18 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
+	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/berth-dev/berth/generator/finding"
 	"github.com/berth-dev/berth/generator/gomod"
 	"github.com/berth-dev/berth/generator/model"
 )
 
 // LoadFile reads a descriptor from disk; the repository checks (go.mod, vendor/,
 // packages, config files) look at the descriptor's directory.
-func LoadFile(name string) (*model.Service, Diagnostics, error) {
+func LoadFile(name string) (*model.Service, finding.List, error) {
 	src, err := os.ReadFile(name)
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading descriptor: %w", err)
@@ -25,13 +29,13 @@ func LoadFile(name string) (*model.Service, Diagnostics, error) {
 }
 
 // Load validates src (named file in messages) and returns the model. repo is the
-// descriptor's directory; nil skips the repository checks. The returned Diagnostics
+// descriptor's directory; nil skips the repository checks. The returned finding.List
 // are sorted and may hold warnings; when they hold an error the model is nil. The
 // error return is for failures that are not the descriptor's fault.
-func Load(file string, src []byte, repo fs.FS) (*model.Service, Diagnostics, error) {
+func Load(file string, src []byte, repo fs.FS) (*model.Service, finding.List, error) {
 	doc, diags := parseYAML(file, src)
 	if doc.root == nil {
-		return nil, diags.sorted(), nil
+		return nil, diags.Sorted(), nil
 	}
 	base := locator{root: doc.root}
 	found, err := validateSchema(doc, base, doc.value)
@@ -40,7 +44,7 @@ func Load(file string, src []byte, repo fs.FS) (*model.Service, Diagnostics, err
 	}
 	diags = append(diags, found...)
 	if diags.HasErrors() {
-		return nil, diags.sorted(), nil
+		return nil, diags.Sorted(), nil
 	}
 	s, err := decodeSpec(doc.value)
 	if err != nil {
@@ -57,18 +61,18 @@ func Load(file string, src []byte, repo fs.FS) (*model.Service, Diagnostics, err
 		if err != nil {
 			return nil, nil, err
 		}
-		diags = append(diags, notRepeated(found, rep.diags)...)
+		diags = append(diags, notRepeated(found, rep.diags, environmentPrefix(name))...)
 		envs[name] = es
 	}
 	if diags.HasErrors() {
-		return nil, diags.sorted(), nil
+		return nil, diags.Sorted(), nil
 	}
 	svc := normalize(file, s, mod, vendor, repo)
 	for _, name := range sortedKeys(envs) {
 		view := normalize(file, envs[name], mod, vendor, repo)
 		svc.Environments = append(svc.Environments, model.Environment{Name: name, Service: view})
 	}
-	return svc, diags.sorted(), nil
+	return svc, diags.Sorted(), nil
 }
 
 func runRules(c *ruleContext) {
@@ -101,12 +105,12 @@ func readModule(repo fs.FS, s *spec, rep *reporter) (*gomod.Module, gomod.Vendor
 // loadEnvironment builds one environment's full view (base merged with its
 // override), checks it with the schema and the rules, and locates findings in the
 // override when it set the value, else at the environment's key.
-func loadEnvironment(doc *document, base *spec, name string, repo fs.FS, mod *gomod.Module) (*spec, Diagnostics, error) {
+func loadEnvironment(doc *document, base *spec, name string, repo fs.FS, mod *gomod.Module) (*spec, finding.List, error) {
 	root := doc.value.(map[string]any)
 	override, _ := root["environments"].(map[string]any)[name].(map[string]any)
 	merged := model.Merge(withoutKeys(root, "environments", "argocd"), override, model.NullsDelete)
 	replaceProbeKinds(merged, override)
-	loc := locator{root: doc.root, base: "/environments/" + escapePointer(name), prefix: "/environments/" + escapePointer(name)}
+	loc := locator{root: doc.root, base: environmentPrefix(name), prefix: environmentPrefix(name)}
 	found, err := validateSchema(doc, loc, merged)
 	if err != nil || found.HasErrors() {
 		return nil, found, err
@@ -163,31 +167,43 @@ func replaceProbeKinds(merged, override map[string]any) {
 	}
 }
 
-// notRepeated drops an environment's findings that the base descriptor already has.
-func notRepeated(env, base Diagnostics) Diagnostics {
+// environmentPrefix is the JSON pointer of an environment's override.
+func environmentPrefix(name string) string { return "/environments/" + escapePointer(name) }
+
+// notRepeated drops an environment's findings that the base descriptor already has:
+// the same message at the same path of the view (the path without the environment's
+// prefix).
+func notRepeated(env, base finding.List, prefix string) finding.List {
 	seen := map[string]bool{}
 	for _, d := range base {
-		seen[d.viewPath+"\x00"+d.Message] = true
+		seen[d.Path+"\x00"+d.Message] = true
 	}
-	var out Diagnostics
+	var out finding.List
 	for _, d := range env {
-		if !seen[d.viewPath+"\x00"+d.Message] {
+		if !seen[pathOrRoot(strings.TrimPrefix(d.Path, prefix))+"\x00"+d.Message] {
 			out = append(out, d)
 		}
 	}
 	return out
 }
 
-// At builds a finding located at a JSON pointer of the descriptor src, for checks
-// made after loading (such as the .dockerignore proof).
-func At(file string, src []byte, pointer string, sev Severity, msg string) Diagnostic {
+// Locator places findings made after loading (such as the .dockerignore proof) at JSON
+// pointers of the descriptor; it parses the descriptor once for all of them.
+type Locator struct{ doc *document }
+
+// NewLocator parses src (named file in findings) for locating.
+func NewLocator(file string, src []byte) *Locator {
 	doc, _ := parseYAML(file, src)
-	k, v := locate(doc.root, pointer)
-	n := firstNonNil(k, v)
-	if pointer == "" || pointer == "/" {
-		n = nil
+	return &Locator{doc: doc}
+}
+
+// At returns a finding at the JSON pointer, or at the document's start for "/".
+func (l *Locator) At(pointer string, sev finding.Severity, msg string) finding.Finding {
+	var n *yaml.Node
+	if pointer != "" && pointer != "/" && l.doc.root != nil {
+		n = firstNonNil(locate(l.doc.root, pointer))
 	}
-	d := doc.at(n, pathOrRoot(pointer), msg)
+	d := l.doc.at(n, pathOrRoot(pointer), msg)
 	d.Severity = sev
 	return d
 }

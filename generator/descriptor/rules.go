@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/berth-dev/berth/generator/finding"
 	"github.com/berth-dev/berth/generator/gomod"
 )
 
@@ -27,7 +28,7 @@ func (c *ruleContext) errorf(path string, t target, format string, args ...any) 
 }
 
 func (c *ruleContext) warnf(path string, t target, format string, args ...any) {
-	c.rep.addSeverity(path, t, Warning, fmt.Sprintf(format, args...))
+	c.rep.addSeverity(path, t, finding.Warning, fmt.Sprintf(format, args...))
 }
 
 // rules are the checks the schema cannot express, one small function each (as in

@@ -15,6 +15,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
+	"github.com/berth-dev/berth/generator/finding"
 	"github.com/berth-dev/berth/schemas"
 )
 
@@ -47,7 +48,7 @@ type compiledSchema struct {
 
 // validateSchema checks value against the descriptor schema and returns every
 // violation, located in doc and worded for people.
-func validateSchema(doc *document, loc locator, value any) (Diagnostics, error) {
+func validateSchema(doc *document, loc locator, value any) (finding.List, error) {
 	cs, err := compiled()
 	if err != nil {
 		return nil, err
@@ -70,7 +71,7 @@ type reporter struct {
 	loc   locator
 	cs    *compiledSchema
 	value any
-	diags Diagnostics
+	diags finding.List
 }
 
 func (r *reporter) walk(e *jsonschema.ValidationError) {
@@ -243,17 +244,16 @@ func (r *reporter) unknownFields(loc string, sch map[string]any) {
 
 // add records a finding unless the parser already reported that node.
 func (r *reporter) add(loc string, t target, msg string) {
-	r.addSeverity(loc, t, Error, msg)
+	r.addSeverity(loc, t, finding.Error, msg)
 }
 
-func (r *reporter) addSeverity(loc string, t target, sev Severity, msg string) {
+func (r *reporter) addSeverity(loc string, t target, sev finding.Severity, msg string) {
 	n := r.loc.node(loc, t)
 	if r.doc.flagged[n] {
 		return
 	}
 	d := r.doc.at(n, pathOrRoot(r.loc.prefix+loc), msg)
 	d.Severity = sev
-	d.viewPath = pathOrRoot(loc)
 	r.diags = append(r.diags, d)
 }
 

@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/berth-dev/berth/generator/finding"
 )
 
 const (
@@ -43,35 +45,35 @@ type document struct {
 
 // parseYAML reads exactly one YAML document and converts it, catching the YAML 1.1
 // traps that make one reader see something other than another.
-func parseYAML(file string, src []byte) (*document, Diagnostics) {
+func parseYAML(file string, src []byte) (*document, finding.List) {
 	doc := &document{file: file, flagged: map[*yaml.Node]bool{}}
 	if len(src) > maxSourceBytes {
-		return doc, Diagnostics{doc.at(nil, "/", "file is larger than 1 MiB; a descriptor is a few dozen lines")}
+		return doc, finding.List{doc.at(nil, "/", "file is larger than 1 MiB; a descriptor is a few dozen lines")}
 	}
 	if len(bytes.TrimSpace(src)) == 0 {
-		return doc, Diagnostics{doc.at(nil, "/", "file is empty; start from 'berth init' or examples/hello/service.yaml")}
+		return doc, finding.List{doc.at(nil, "/", "file is empty; start from 'berth init' or examples/hello/service.yaml")}
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	var first yaml.Node
 	switch err := dec.Decode(&first); {
 	case errors.Is(err, io.EOF):
-		return doc, Diagnostics{doc.at(nil, "/", "file has no content, only comments; start from 'berth init' or examples/hello/service.yaml")}
+		return doc, finding.List{doc.at(nil, "/", "file has no content, only comments; start from 'berth init' or examples/hello/service.yaml")}
 	case err != nil:
-		return doc, Diagnostics{doc.syntaxError(src, err)}
+		return doc, finding.List{doc.syntaxError(src, err)}
 	}
 	var second yaml.Node
 	switch err := dec.Decode(&second); {
 	case err == nil:
-		return doc, Diagnostics{doc.at(&second, "/", "a second YAML document ('---') is not allowed; a descriptor file holds one service")}
+		return doc, finding.List{doc.at(&second, "/", "a second YAML document ('---') is not allowed; a descriptor file holds one service")}
 	case !errors.Is(err, io.EOF):
-		return doc, Diagnostics{doc.syntaxError(src, err)}
+		return doc, finding.List{doc.syntaxError(src, err)}
 	}
 	node := &first
 	if node.Kind == yaml.DocumentNode && len(node.Content) == 1 {
 		node = node.Content[0]
 	}
 	if node.Kind != yaml.MappingNode {
-		return doc, Diagnostics{doc.at(node, "/", "the descriptor must be a mapping of fields (apiVersion, kind, metadata, …)")}
+		return doc, finding.List{doc.at(node, "/", "the descriptor must be a mapping of fields (apiVersion, kind, metadata, …)")}
 	}
 	c := converter{doc: doc}
 	value := c.convert(node, "", 0)
@@ -83,15 +85,15 @@ func parseYAML(file string, src []byte) (*document, Diagnostics) {
 	return doc, c.diags
 }
 
-func (d *document) at(n *yaml.Node, path, msg string) Diagnostic {
+func (d *document) at(n *yaml.Node, path, msg string) finding.Finding {
 	line, col := 1, 1
 	if n != nil && n.Line > 0 {
 		line, col = n.Line, n.Column
 	}
-	return Diagnostic{File: d.file, Line: line, Col: col, Path: path, Message: msg}
+	return finding.Finding{File: d.file, Line: line, Column: col, Path: path, Message: msg}
 }
 
-func (d *document) syntaxError(src []byte, err error) Diagnostic {
+func (d *document) syntaxError(src []byte, err error) finding.Finding {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	line := 1
 	if m := syntaxLine.FindStringSubmatch(err.Error()); m != nil {
@@ -101,7 +103,7 @@ func (d *document) syntaxError(src []byte, err error) Diagnostic {
 	if hasTabIndent(src) {
 		msg += " (tabs are not allowed for indentation in YAML; use spaces)"
 	}
-	return Diagnostic{File: d.file, Line: line, Col: 1, Path: "/", Message: "invalid YAML: " + msg}
+	return finding.Finding{File: d.file, Line: line, Column: 1, Path: "/", Message: "invalid YAML: " + msg}
 }
 
 func hasTabIndent(src []byte) bool {
@@ -116,7 +118,7 @@ func hasTabIndent(src []byte) bool {
 
 type converter struct {
 	doc   *document
-	diags Diagnostics
+	diags finding.List
 	nodes int
 }
 

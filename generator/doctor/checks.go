@@ -5,36 +5,41 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/berth-dev/berth/generator/finding"
 	"github.com/berth-dev/berth/generator/gomod"
 )
 
+var ruleGOROOTOther = finding.Rule{ID: "D102", Severity: finding.Error, Title: "GOROOT is not the tree of the go binary that runs",
+	Why: "A GOROOT left pointing at another installation makes the go on PATH compile with that tree's standard library and tools: odd build errors, or a binary built by another release than go version says.",
+	Fix: "Unset GOROOT (the go binary finds its own root), or point PATH at $GOROOT/bin."}
+
+var ruleGOROOTRelease = finding.Rule{ID: "D104", Severity: finding.Error, Title: "GOROOT holds another release than go version",
+	Why: "Mixed trees compile with the wrong standard library.",
+	Fix: "Unset GOROOT, or make it the tree of the go binary on PATH; mixed trees compile with the wrong standard library."}
+
 // checkGOROOT: the GOROOT the environment names must be the go binary's own tree,
-// exist, and hold the release go version reports (seed 2.5's three cases).
+// exist, and hold the release go version reports (three ways a GOROOT goes wrong).
 func (d *doctor) checkGOROOT() {
 	root := d.goEnv["GOROOT"]
 	if set := d.env.Vars["GOROOT"]; set != "" {
 		binRoot := filepath.Dir(filepath.Dir(resolve(d.goBin)))
 		if filepath.Clean(resolve(set)) != filepath.Clean(binRoot) {
-			d.add("D102", Error, "Unset GOROOT (the go binary finds its own root), or point PATH at $GOROOT/bin.",
-				"GOROOT=%s but the go on PATH is %s, from %s", set, d.goBin, binRoot)
+			d.add(ruleGOROOTOther, "GOROOT=%s but the go on PATH is %s, from %s", set, d.goBin, binRoot)
 		}
 	}
 	st, err := os.Stat(root)
 	if err != nil || !st.IsDir() {
-		d.add("D103", Error, "Unset GOROOT or reinstall Go; GOROOT must be the directory that holds bin/go and src/.",
-			"GOROOT %s does not exist", root)
+		d.add(ruleGOROOTTree, "GOROOT %s does not exist", root)
 		return
 	}
 	data, err := os.ReadFile(filepath.Join(root, "VERSION"))
 	if err != nil {
-		d.add("D103", Error, "Unset GOROOT or reinstall Go; GOROOT must be the directory that holds bin/go and src/.",
-			"GOROOT %s is not a readable Go tree (no VERSION file: %v)", root, err)
+		d.add(ruleGOROOTTree, "GOROOT %s is not a readable Go tree (no VERSION file: %v)", root, err)
 		return
 	}
 	release, _, _ := strings.Cut(strings.TrimSpace(string(data)), "\n")
 	if d.version != "" && release != d.version {
-		d.add("D104", Error, "Unset GOROOT, or make it the tree of the go binary on PATH; mixed trees compile with the wrong standard library.",
-			"GOROOT %s holds %s but the go command is %s", root, release, d.version)
+		d.add(ruleGOROOTRelease, "GOROOT %s holds %s but the go command is %s", root, release, d.version)
 	}
 }
 
@@ -45,6 +50,10 @@ func resolve(p string) string {
 	return p
 }
 
+var rulePath = finding.Rule{ID: "D105", Severity: finding.Warning, Title: "$GOROOT/bin is not on PATH",
+	Why: "gofmt and the go tools found on PATH may come from another release than the go that builds.",
+	Fix: "Add $GOROOT/bin to PATH (export PATH=\"$(go env GOROOT)/bin:$PATH\")."}
+
 // checkPath: $GOROOT/bin on PATH, so gofmt and the tools match the go in use.
 func (d *doctor) checkPath() {
 	bin := filepath.Join(d.goEnv["GOROOT"], "bin")
@@ -53,12 +62,15 @@ func (d *doctor) checkPath() {
 			return
 		}
 	}
-	d.add("D105", Warning, "Add $GOROOT/bin to PATH (export PATH=\"$(go env GOROOT)/bin:$PATH\").",
-		"%s is not on PATH: gofmt and go tools may come from another release", bin)
+	d.add(rulePath, "%s is not on PATH: gofmt and go tools may come from another release", bin)
 }
 
+var ruleGOENV = finding.Rule{ID: "D106", Severity: finding.Error, Title: "the GOENV file is unreadable or not writable",
+	Why: "go env -w writes the GOENV file of the current user; a file written by root and read by a non-root user (or the reverse) silently loses GOPROXY, GOPRIVATE and GOFLAGS.",
+	Fix: "Make the file readable for this user, or point GOENV at one it owns."}
+
 // checkGOENV: go env -w writes the GOENV file; it must be readable and writable by
-// this user (seed 2.4: written by root, read by nonroot).
+// this user (a file written by root is not the one a non-root user reads).
 func (d *doctor) checkGOENV() {
 	file := d.goEnv["GOENV"]
 	if file == "" || file == "off" {
@@ -67,7 +79,7 @@ func (d *doctor) checkGOENV() {
 	if f, err := os.Open(file); err == nil {
 		f.Close()
 	} else if !os.IsNotExist(err) {
-		d.add("D106", Error, "Make the file readable for this user, or point GOENV at one it owns.", "GOENV %s is not readable: %v", file, err)
+		d.add(ruleGOENV, "GOENV %s is not readable: %v", file, err)
 		return
 	}
 	target := file
@@ -78,8 +90,7 @@ func (d *doctor) checkGOENV() {
 		}
 	}
 	if !writable(target) {
-		d.add("D106", Warning, "Set GOENV to a file this user owns, or configure with environment variables (ENV in a Dockerfile) instead of go env -w.",
-			"GOENV %s is not writable by this user: go env -w will fail, and settings written by another user are not seen", file)
+		d.addAs(ruleGOENV, finding.Warning, "Set GOENV to a file this user owns, or configure with environment variables (ENV in a Dockerfile) instead of go env -w.", "GOENV %s is not writable by this user: go env -w will fail, and settings written by another user are not seen", file)
 	}
 }
 
@@ -106,33 +117,45 @@ func writable(p string) bool {
 	return os.Remove(f.Name()) == nil
 }
 
+var ruleGOFLAGS = finding.Rule{ID: "D107", Severity: finding.Error, Title: "GOFLAGS has -insecure or -mod=mod",
+	Why: "-insecure fetches modules over plain HTTP; -mod=mod lets any build rewrite go.mod and go.sum.",
+	Fix: "Remove -insecure from GOFLAGS; list private hosts in GOPRIVATE instead."}
+
 func (d *doctor) checkGOFLAGS() {
 	for _, f := range strings.Fields(d.goEnv["GOFLAGS"]) {
 		switch {
 		case f == "-insecure":
-			d.add("D107", Error, "Remove -insecure from GOFLAGS; list private hosts in GOPRIVATE instead.", "GOFLAGS has -insecure: modules may be fetched over plain HTTP")
+			d.add(ruleGOFLAGS, "GOFLAGS has -insecure: modules may be fetched over plain HTTP")
 		case f == "-mod=mod":
-			d.add("D107", Warning, "Remove -mod=mod from GOFLAGS; run go get or go mod tidy on purpose.", "GOFLAGS has -mod=mod: builds may rewrite go.mod and go.sum")
+			d.addAs(ruleGOFLAGS, finding.Warning, "Remove -mod=mod from GOFLAGS; run go get or go mod tidy on purpose.", "GOFLAGS has -mod=mod: builds may rewrite go.mod and go.sum")
 		}
 	}
 }
 
+var ruleChecksums = finding.Rule{ID: "D108", Severity: finding.Error, Title: "module checksums or the proxy switched off",
+	Why: "GOSUMDB=off, or a * in GOPRIVATE, GONOSUMDB, GONOPROXY or GOINSECURE, lets a tampered module in unnoticed; GOPROXY=off makes every download fail.",
+	Fix: "Unset GOSUMDB; list private modules in GOPRIVATE instead."}
+
 func (d *doctor) checkModuleSecurity() {
 	e := d.goEnv
 	if e["GOSUMDB"] == "off" {
-		d.add("D108", Error, "Unset GOSUMDB; list private modules in GOPRIVATE instead.", "GOSUMDB=off: downloaded modules are not checked against the checksum database")
+		d.add(ruleChecksums, "GOSUMDB=off: downloaded modules are not checked against the checksum database")
 	}
 	if e["GOPROXY"] == "off" {
-		d.add("D108", Warning, "Set GOPROXY (default https://proxy.golang.org,direct) or vendor the modules.", "GOPROXY=off: no module can be downloaded")
+		d.addAs(ruleChecksums, finding.Warning, "Set GOPROXY (default https://proxy.golang.org,direct) or vendor the modules.", "GOPROXY=off: no module can be downloaded")
 	}
 	for _, k := range []string{"GOPRIVATE", "GONOSUMDB", "GONOPROXY", "GOINSECURE"} {
 		for _, p := range strings.Split(e[k], ",") {
 			if p == "*" || p == "*/*" {
-				d.add("D108", Error, "List only your private module paths, e.g. GOPRIVATE=github.com/acme/*.", "%s=%s covers every module: checksum verification is off for all of them", k, e[k])
+				d.addAs(ruleChecksums, finding.Error, "List only your private module paths, e.g. GOPRIVATE=github.com/acme/*.", "%s=%s covers every module: checksum verification is off for all of them", k, e[k])
 			}
 		}
 	}
 }
+
+var ruleCgoCompiler = finding.Rule{ID: "D109", Severity: finding.Error, Title: "cgo on without a C compiler",
+	Why: "With CGO_ENABLED=1 every package with cgo files needs the compiler go env CC names.",
+	Fix: "Install a C compiler (apt-get install gcc / apk add gcc musl-dev) or set CGO_ENABLED=0."}
 
 // checkCgo: CGO_ENABLED=1 needs the C compiler go env CC names.
 func (d *doctor) checkCgo() {
@@ -141,10 +164,13 @@ func (d *doctor) checkCgo() {
 	}
 	cc := strings.Fields(d.goEnv["CC"])
 	if len(cc) == 0 || d.lookPath(cc[0]) == "" {
-		d.add("D109", Error, "Install a C compiler (apt-get install gcc / apk add gcc musl-dev) or set CGO_ENABLED=0.",
-			"CGO_ENABLED=1 but the C compiler %q is not on PATH: cgo packages fail to build", d.goEnv["CC"])
+		d.add(ruleCgoCompiler, "CGO_ENABLED=1 but the C compiler %q is not on PATH: cgo packages fail to build", d.goEnv["CC"])
 	}
 }
+
+var ruleToolchain = finding.Rule{ID: "D110", Severity: finding.Error, Title: "go.mod needs a newer Go than the one in use",
+	Why: "go.mod's go or toolchain line newer than the go command fails the build with GOTOOLCHAIN=local, and otherwise downloads another toolchain at build time (which fails offline).",
+	Fix: "Install the Go release go.mod names, or allow a download with GOTOOLCHAIN=auto."}
 
 // checkToolchain: go.mod's go and toolchain lines against the go in use and GOTOOLCHAIN.
 func (d *doctor) checkToolchain() {
@@ -162,19 +188,21 @@ func (d *doctor) checkToolchain() {
 	}
 	switch tc := d.goEnv["GOTOOLCHAIN"]; {
 	case tc == "local" || strings.HasSuffix(tc, "+path"):
-		d.add("D110", Error, "Install Go "+want+" or newer, or allow a download with GOTOOLCHAIN=auto.",
-			"go.mod says %s but the go command is %s and GOTOOLCHAIN=%s forbids a download: builds fail", line, d.version, tc)
+		d.addAs(ruleToolchain, finding.Error, "Install Go "+want+" or newer, or allow a download with GOTOOLCHAIN=auto.", "go.mod says %s but the go command is %s and GOTOOLCHAIN=%s forbids a download: builds fail", line, d.version, tc)
 	default:
-		d.add("D110", Warning, "Install Go "+want+" (berth's Dockerfiles set GOTOOLCHAIN=local, so the image's builder must have it).",
-			"go.mod says %s but the go command is %s: GOTOOLCHAIN=%s downloads another toolchain at build time (fails offline)", line, d.version, tc)
+		d.addAs(ruleToolchain, finding.Warning, "Install Go "+want+" (berth's Dockerfiles set GOTOOLCHAIN=local, so the image's builder must have it).", "go.mod says %s but the go command is %s: GOTOOLCHAIN=%s downloads another toolchain at build time (fails offline)", line, d.version, tc)
 	}
 }
+
+var ruleBuildKit = finding.Rule{ID: "D111", Severity: finding.Warning, Title: "no docker client that builds with BuildKit",
+	Why: "berth's Dockerfiles use RUN --mount, which the classic builder refuses.",
+	Fix: "Install a docker client with BuildKit (docker buildx), or build with buildctl or podman."}
 
 // checkDocker: berth's Dockerfiles use RUN --mount, which needs BuildKit.
 func (d *doctor) checkDocker() {
 	docker := d.lookPath("docker")
 	if docker == "" {
-		d.add("D111", Warning, "Install a docker client with BuildKit (docker buildx), or build with buildctl or podman.", "no docker on PATH: berth's Dockerfiles cannot be built here")
+		d.add(ruleBuildKit, "no docker on PATH: berth's Dockerfiles cannot be built here")
 		return
 	}
 	if _, err := d.run(docker, "buildx", "version"); err == nil {
@@ -183,6 +211,5 @@ func (d *doctor) checkDocker() {
 	if d.env.Vars["DOCKER_BUILDKIT"] == "1" {
 		return
 	}
-	d.add("D111", Warning, "Install the buildx plugin, or export DOCKER_BUILDKIT=1 with a daemon of 18.09 or newer.",
-		"%s has no buildx plugin and DOCKER_BUILDKIT is not 1: RUN --mount fails with the classic builder", docker)
+	d.addAs(ruleBuildKit, finding.Warning, "Install the buildx plugin, or export DOCKER_BUILDKIT=1 with a daemon of 18.09 or newer.", "%s has no buildx plugin and DOCKER_BUILDKIT is not 1: RUN --mount fails with the classic builder", docker)
 }

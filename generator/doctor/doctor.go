@@ -11,25 +11,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
+
+	"github.com/berth-dev/berth/generator/finding"
 )
-
-// Severity of a finding; errors make berth doctor exit 1.
-type Severity string
-
-const (
-	Error   Severity = "error"
-	Warning Severity = "warning"
-)
-
-// Finding is one problem with the toolchain, and its fix.
-type Finding struct {
-	ID       string   `json:"id"`
-	Severity Severity `json:"severity"`
-	Message  string   `json:"message"`
-	Fix      string   `json:"fix"`
-}
 
 // Env is the environment to examine: variables (os.Environ in production) and the
 // directory whose go.mod counts.
@@ -55,15 +40,22 @@ type doctor struct {
 	goBin    string
 	goEnv    map[string]string
 	version  string // go1.26.8
-	findings []Finding
+	findings finding.List
 }
 
-func (d *doctor) add(id string, sev Severity, fix, format string, args ...any) {
-	d.findings = append(d.findings, Finding{ID: id, Severity: sev, Message: fmt.Sprintf(format, args...), Fix: fix})
+func (d *doctor) add(rule finding.Rule, format string, args ...any) {
+	d.findings = append(d.findings, rule.Finding(format, args...))
+}
+
+// addAs reports a situation of rule that has its own severity and fix.
+func (d *doctor) addAs(rule finding.Rule, sev finding.Severity, fix, format string, args ...any) {
+	f := rule.Finding(format, args...)
+	f.Severity, f.Fix = sev, fix
+	d.findings = append(d.findings, f)
 }
 
 // Check runs every check and returns the findings in a stable order.
-func Check(env Env) []Finding {
+func Check(env Env) finding.List {
 	d := &doctor{env: env}
 	if !d.findGo() {
 		return d.findings
@@ -73,11 +65,6 @@ func Check(env Env) []Finding {
 	}
 	d.checkDocker()
 	return d.findings
-}
-
-// HasErrors reports whether any finding is an error.
-func HasErrors(fs []Finding) bool {
-	return slices.ContainsFunc(fs, func(f Finding) bool { return f.Severity == Error })
 }
 
 // run executes a program with the examined environment.
@@ -116,10 +103,18 @@ func isExecutable(p string) bool {
 	return err == nil && !st.IsDir() && st.Mode()&0o111 != 0
 }
 
+var ruleGo = finding.Rule{ID: "D101", Severity: finding.Error, Title: "no go command, or one that does not run",
+	Why: "Every check reads go env -json of the go that PATH finds; without it nothing else can be examined.",
+	Fix: "Install Go (https://go.dev/dl) and put its bin directory on PATH."}
+
+var ruleGOROOTTree = finding.Rule{ID: "D103", Severity: finding.Error, Title: "GOROOT is missing or not a Go tree",
+	Why: "A GOROOT without bin/go, src/ and VERSION breaks every build, and go refuses to run with some of them.",
+	Fix: "Unset GOROOT or reinstall Go; GOROOT must be the directory that holds bin/go and src/."}
+
 func (d *doctor) findGo() bool {
 	d.goBin = d.lookPath("go")
 	if d.goBin == "" {
-		d.add("D101", Error, "Install Go (https://go.dev/dl) and put its bin directory on PATH.", "no go command on PATH")
+		d.add(ruleGo, "no go command on PATH")
 		return false
 	}
 	out, err := d.run(d.goBin, "env", "-json")
@@ -128,10 +123,10 @@ func (d *doctor) findGo() bool {
 	}
 	switch {
 	case err != nil && d.env.Vars["GOROOT"] != "":
-		d.add("D103", Error, "Unset GOROOT: the go binary finds its own root.", "GOROOT=%s is set and %s refuses to run with it: %v", d.env.Vars["GOROOT"], d.goBin, err)
+		d.addAs(ruleGOROOTTree, finding.Error, "Unset GOROOT: the go binary finds its own root.", "GOROOT=%s is set and %s refuses to run with it: %v", d.env.Vars["GOROOT"], d.goBin, err)
 		return false
 	case err != nil:
-		d.add("D101", Error, "Fix the go installation, or the GOENV it is told to use, until 'go env' works.", "%s does not run: %v", d.goBin, err)
+		d.addAs(ruleGo, finding.Error, "Fix the go installation, or the GOENV it is told to use, until 'go env' works.", "%s does not run: %v", d.goBin, err)
 		return false
 	}
 	d.version = d.goEnv["GOVERSION"]

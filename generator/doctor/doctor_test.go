@@ -67,7 +67,7 @@ func (w *world) check() []string {
 	w.write(filepath.Join(w.root, "bin", "go"), "#!/bin/sh\n[ "+exit+" = 0 ] || { echo 'go: cannot find GOROOT directory' >&2; exit 2; }\nwhile IFS= read -r line; do echo \"$line\"; done < '"+filepath.Join(w.root, "env.json")+"'\n", 0o755)
 	var out []string
 	for _, f := range Check(Env{Vars: w.vars, Dir: w.dir}) {
-		out = append(out, f.ID+" "+string(f.Severity))
+		out = append(out, f.Rule+" "+f.Severity.String())
 	}
 	return out
 }
@@ -143,7 +143,7 @@ func TestDoctorFindingsHaveFixes(t *testing.T) {
 	w.goEnv["GOSUMDB"], w.goEnv["CGO_ENABLED"] = "off", "1"
 	w.check()
 	for _, f := range Check(Env{Vars: w.vars, Dir: w.dir}) {
-		if f.Fix == "" || f.Message == "" || !strings.HasPrefix(f.ID, "D1") {
+		if f.Fix == "" || f.Message == "" || !strings.HasPrefix(f.Rule, "D1") {
 			t.Errorf("incomplete finding %+v", f)
 		}
 	}

@@ -29,6 +29,19 @@ func (s Severity) String() string {
 // MarshalText writes "error" or "warning" in JSON output.
 func (s Severity) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
+// UnmarshalText reads "error" or "warning", so a program can read berth's JSON back.
+func (s *Severity) UnmarshalText(text []byte) error {
+	switch string(text) {
+	case "error":
+		*s = Error
+	case "warning":
+		*s = Warning
+	default:
+		return fmt.Errorf("severity %q: want error or warning", text)
+	}
+	return nil
+}
+
 // Finding is one problem: where it is (a file position, a JSON pointer into a
 // descriptor, or neither for a machine-wide check), which rule found it, and the fix.
 type Finding struct {

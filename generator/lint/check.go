@@ -1,10 +1,11 @@
 package lint
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+
+	"github.com/berth-dev/berth/generator/finding"
 )
 
 // checker is the one collector every Dockerfile rule reports to.
@@ -14,25 +15,24 @@ type checker struct {
 	ignore   *ignoreFile // .dockerignore beside the Dockerfile; nil when absent
 	repo     *repoFacts  // the Go module beside it; nil when absent
 	policy   *Policy
-	findings []Finding
+	findings finding.List
 	runs     []goRun // every go command of every RUN; read once, see goRuns
 	runsRead bool
 }
 
-func (c *checker) report(file string, line int, id string, format string, args ...any) {
-	r, _ := RuleByID(id)
-	c.findings = append(c.findings, Finding{File: file, Line: line, Column: 1, Rule: id, Severity: r.Severity, Message: fmt.Sprintf(format, args...), Fix: r.Fix})
+func (c *checker) report(file string, line int, rule finding.Rule, format string, args ...any) {
+	c.findings = append(c.findings, rule.At(file, line, format, args...))
 }
 
-func (c *checker) at(line int, id string, format string, args ...any) {
-	c.report(c.file, line, id, format, args...)
+func (c *checker) at(line int, rule finding.Rule, format string, args ...any) {
+	c.report(c.file, line, rule, format, args...)
 }
 
 // dockerfileRules run in this order on every Dockerfile.
 var dockerfileRules = []func(*checker){
-	ruleGOROOT, ruleGoEnvW, ruleGoBuildFlags, ruleSourcesBeforeDownload, ruleCacheMounts, ruleCGOExplicit,
-	ruleCGOLibc, ruleCACerts, ruleTZData, ruleMissingProgram, ruleUser, ruleUnpinned, ruleVendor,
-	ruleGoModIgnored, ruleInsecureGoEnv, ruleSecrets,
+	checkGOROOT, checkGoEnvW, checkGoBuildFlags, checkSourcesBeforeDownload, checkCacheMounts, checkCGOExplicit,
+	checkCGOLibc, checkCACerts, checkTZData, checkMissingProgram, checkUser, checkUnpinned, checkVendor,
+	checkGoModIgnored, checkInsecureGoEnv, checkSecrets,
 }
 
 // envVar is a variable set by ENV or ARG, or inline on a RUN line.

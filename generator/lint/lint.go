@@ -5,16 +5,18 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/berth-dev/berth/generator/finding"
 )
 
 // Lint checks each path (a Dockerfile, Makefile, GitHub Actions workflow or GitLab
 // CI file, or a directory holding them) and returns the findings, sorted.
-func Lint(paths []string, cfg Config) ([]Finding, error) {
+func Lint(paths []string, cfg Config) (finding.List, error) {
 	files, err := expand(paths)
 	if err != nil {
 		return nil, err
 	}
-	var all []Finding
+	var all finding.List
 	var errs []error
 	for _, f := range files {
 		found, err := lintFile(f, cfg)
@@ -25,7 +27,7 @@ func Lint(paths []string, cfg Config) ([]Finding, error) {
 		all = append(all, found...)
 	}
 	all = suppress(all, cfg.Disable)
-	sortFindings(all)
+	all = all.Sorted()
 	return all, errors.Join(errs...)
 }
 
@@ -55,7 +57,7 @@ func expand(paths []string) ([]string, error) {
 	return out, nil
 }
 
-func lintFile(name string, cfg Config) ([]Finding, error) {
+func lintFile(name string, cfg Config) (finding.List, error) {
 	data, err := os.ReadFile(name)
 	if err != nil {
 		return nil, err
@@ -82,8 +84,8 @@ func lintFile(name string, cfg Config) ([]Finding, error) {
 }
 
 // scriptFindings checks every go build line of a Makefile's or workflow's scripts.
-func scriptFindings(name string, scripts []script, cfg Config) []Finding {
-	var out []Finding
+func scriptFindings(name string, scripts []script, cfg Config) finding.List {
+	var out finding.List
 	for _, s := range scripts {
 		for _, c := range shellCommands(s.text) {
 			if len(c.args) > 1 && (c.args[0] == "go" || filepath.Base(c.args[0]) == "go") && c.args[1] == "build" {
@@ -94,7 +96,7 @@ func scriptFindings(name string, scripts []script, cfg Config) []Finding {
 	return out
 }
 
-func lintDockerfile(name string, data []byte, cfg Config) ([]Finding, error) {
+func lintDockerfile(name string, data []byte, cfg Config) (finding.List, error) {
 	df, err := parseDockerfile(name, data)
 	if err != nil {
 		return nil, err
@@ -119,7 +121,7 @@ func lintDockerfile(name string, data []byte, cfg Config) ([]Finding, error) {
 		if len(w.Location.Ranges) > 0 {
 			line = int(w.Location.Ranges[0].Start.Line)
 		}
-		c.findings = append(c.findings, Finding{File: name, Line: line, Column: 1, Rule: "buildkit/" + w.RuleName, Severity: Warning, Message: w.Detail, Fix: w.URL})
+		c.findings = append(c.findings, finding.Finding{File: name, Line: line, Column: 1, Rule: "buildkit/" + w.RuleName, Severity: finding.Warning, Message: w.Detail, Fix: w.URL})
 	}
 	return c.findings, nil
 }

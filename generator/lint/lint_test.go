@@ -3,6 +3,8 @@ package lint
 import (
 	"strings"
 	"testing"
+
+	"github.com/berth-dev/berth/generator/finding"
 )
 
 func TestParseGoFlags(t *testing.T) {
@@ -39,7 +41,7 @@ func TestSuppressions(t *testing.T) {
 		{5, "BG106", true}, {5, "BG119", true}, {5, "BG120", false}, {6, "BG120", true}, {6, "BG106", false},
 		{1, "buildkit/JSONArgsRecommended", true}, {2, "BG106", false},
 	} {
-		if got := s.covers(Finding{Line: tc.line, Rule: tc.rule}); got != tc.want {
+		if got := s.covers(finding.Finding{Line: tc.line, Rule: tc.rule}); got != tc.want {
 			t.Errorf("line %d %s: covered %v, want %v", tc.line, tc.rule, got, tc.want)
 		}
 	}
@@ -91,7 +93,7 @@ func TestStageReferencesCannotLoop(t *testing.T) {
 	}
 }
 
-func slicesContainsRule(fs []Finding, id string) bool {
+func slicesContainsRule(fs finding.List, id string) bool {
 	for _, f := range fs {
 		if f.Rule == id {
 			return true

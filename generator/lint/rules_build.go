@@ -5,9 +5,15 @@ import (
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+
+	"github.com/berth-dev/berth/generator/finding"
 )
 
-func ruleGOROOT(c *checker) {
+var ruleGOROOT = finding.Rule{ID: "BG101", Severity: finding.Error, Title: "GOROOT set or overridden",
+	Why: "The golang images put Go in /usr/local/go and the go binary finds its own GOROOT. An ENV GOROOT that points elsewhere (such as alpine's /usr/lib/go) makes go env report a tree that is not there, breaks go list and -toolexec, and survives into later stages only when repeated. A PATH that does not follow a changed GOROOT runs another go than GOROOT names.",
+	Fix: "Delete ENV GOROOT; let the go binary find its root. If you must move Go, put $GOROOT/bin first on PATH in the same stage."}
+
+func checkGOROOT(c *checker) {
 	for si := range c.df.stages {
 		s := &c.df.stages[si]
 		env := c.stageEnv(s, -1)
@@ -24,20 +30,24 @@ func ruleGOROOT(c *checker) {
 				if p := env["PATH"].value; !strings.Contains(p, "$GOROOT/bin") && !strings.Contains(p, "${GOROOT}/bin") && !strings.Contains(p, kv.Value+"/bin") {
 					msg += ", and PATH does not follow it (another go may run)"
 				}
-				c.at(lineOf(e), "BG101", "%s", msg)
+				c.at(lineOf(e), ruleGOROOT, "%s", msg)
 			}
 		}
 	}
 }
 
-// ruleGoEnvW: go env -w writes root's GOENV file; a later USER reads another.
-func ruleGoEnvW(c *checker) {
+var ruleGoEnvW = finding.Rule{ID: "BG102", Severity: finding.Error, Title: "go env -w before a USER switch",
+	Why: "go env -w writes to the current user's GOENV file ($HOME/.config/go/env of root). After USER, the other user reads its own (missing) file and silently falls back to defaults: GOPROXY, GOPRIVATE, GOFLAGS vanish.",
+	Fix: "Use ENV GOPROXY=… (image environment, every user) instead of RUN go env -w, or run the go commands before USER."}
+
+// checkGoEnvW: go env -w writes root's GOENV file; a later USER reads another.
+func checkGoEnvW(c *checker) {
 	for _, r := range c.goRuns() {
 		if !isGo(r.cmd, "env", "-w") {
 			continue
 		}
 		if user, line := c.userAfter(r.stage, r.index); user != "" && user != "root" && user != "0" && !strings.HasPrefix(user, "0:") {
-			c.at(r.line, "BG102", "go env -w writes the current user's GOENV file, but USER %s (line %d) switches to another user, who will not see %s", user, line, strings.Join(r.cmd.args[3:], " "))
+			c.at(r.line, ruleGoEnvW, "go env -w writes the current user's GOENV file, but USER %s (line %d) switches to another user, who will not see %s", user, line, strings.Join(r.cmd.args[3:], " "))
 		}
 	}
 }
@@ -60,15 +70,19 @@ func (c *checker) userAfter(s *instructions.Stage, index int) (string, int) {
 	return "", 0
 }
 
-// ruleGoBuildFlags: -a, the missing -trimpath and -s -w, and the build-flags policy.
-func ruleGoBuildFlags(c *checker) {
+// checkGoBuildFlags: -a, the missing -trimpath and -s -w, and the build-flags policy.
+func checkGoBuildFlags(c *checker) {
 	for _, r := range c.goBuilds() {
 		c.findings = append(c.findings, goBuildFindings(c.file, r.line, r.cmd, r.env, c.policy)...)
 	}
 }
 
-// ruleSourcesBeforeDownload: COPY of the whole context before go mod download.
-func ruleSourcesBeforeDownload(c *checker) {
+var ruleSourcesBeforeDownload = finding.Rule{ID: "BG104", Severity: finding.Warning, Title: "sources copied before go mod download",
+	Why: "COPY . before go mod download makes every source change invalidate the download layer: modules are fetched again on each build.",
+	Fix: "COPY go.mod go.sum ./ (or bind-mount them), RUN go mod download, then copy or bind-mount the sources."}
+
+// checkSourcesBeforeDownload: COPY of the whole context before go mod download.
+func checkSourcesBeforeDownload(c *checker) {
 	for _, r := range c.goRuns() {
 		if !isGo(r.cmd, "mod", "download") {
 			continue
@@ -76,7 +90,7 @@ func ruleSourcesBeforeDownload(c *checker) {
 		for i := 0; i < r.index; i++ {
 			cp, ok := r.stage.Commands[i].(*instructions.CopyCommand)
 			if ok && cp.From == "" && copiesWholeContext(cp.SourcePaths) {
-				c.at(lineOf(cp), "BG104", "COPY %s before go mod download (line %d): every source change downloads the modules again", strings.Join(cp.SourcePaths, " "), r.line)
+				c.at(lineOf(cp), ruleSourcesBeforeDownload, "COPY %s before go mod download (line %d): every source change downloads the modules again", strings.Join(cp.SourcePaths, " "), r.line)
 			}
 		}
 	}
@@ -91,22 +105,30 @@ func copiesWholeContext(sources []string) bool {
 	return false
 }
 
-// ruleCacheMounts: module and build caches as BuildKit cache mounts.
-func ruleCacheMounts(c *checker) {
+var ruleCacheMounts = finding.Rule{ID: "BG105", Severity: finding.Warning, Title: "go build or go mod download without a cache mount",
+	Why: "Without RUN --mount=type=cache for the module cache (/go/pkg/mod) and the build cache (/root/.cache/go-build), every rebuild downloads and compiles from scratch.",
+	Fix: "RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build go build …"}
+
+// checkCacheMounts: module and build caches as BuildKit cache mounts.
+func checkCacheMounts(c *checker) {
 	for _, r := range c.goRuns() {
 		switch {
 		case isGo(r.cmd, "mod", "download") && !hasMount(r.run, instructions.MountTypeCache, "pkg/mod") && !hasMount(r.run, instructions.MountTypeCache, "gomod"):
-			c.at(r.line, "BG105", "go mod download without a cache mount for the module cache (--mount=type=cache,target=/go/pkg/mod)")
+			c.at(r.line, ruleCacheMounts, "go mod download without a cache mount for the module cache (--mount=type=cache,target=/go/pkg/mod)")
 		case isGo(r.cmd, "build") && !hasMount(r.run, instructions.MountTypeCache, "go-build") && !hasMount(r.run, instructions.MountTypeCache, "gocache"):
-			c.at(r.line, "BG105", "go build without a cache mount for the build cache (--mount=type=cache,target=/root/.cache/go-build)")
+			c.at(r.line, ruleCacheMounts, "go build without a cache mount for the build cache (--mount=type=cache,target=/root/.cache/go-build)")
 		}
 	}
 }
 
-func ruleCGOExplicit(c *checker) {
+var ruleCGOExplicit = finding.Rule{ID: "BG106", Severity: finding.Warning, Title: "CGO_ENABLED not set explicitly",
+	Why: "The go command enables cgo when a C compiler is found and the target is native, so the same Dockerfile gives a static binary on one builder and a glibc-linked one on another; the runtime image then may not run it.",
+	Fix: "Set ENV CGO_ENABLED=0 for a static binary (or 1 with a glibc/musl runtime that matches the builder)."}
+
+func checkCGOExplicit(c *checker) {
 	for _, r := range c.goBuilds() {
 		if _, ok := r.env["CGO_ENABLED"]; !ok {
-			c.at(r.line, "BG106", "go build without an explicit CGO_ENABLED: the result depends on whether the builder has a C compiler")
+			c.at(r.line, ruleCGOExplicit, "go build without an explicit CGO_ENABLED: the result depends on whether the builder has a C compiler")
 		}
 	}
 }

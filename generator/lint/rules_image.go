@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+
+	"github.com/berth-dev/berth/generator/finding"
 )
 
 // runtimeFacts is what a base image family is known to hold.
@@ -41,8 +43,12 @@ func (c *checker) finalFacts() (*instructions.Stage, runtimeFacts) {
 	return s, classifyImage(c.df.baseImage(s))
 }
 
-// ruleCGOLibc: a cgo binary needs the builder's libc in the final image.
-func ruleCGOLibc(c *checker) {
+var ruleCGOLibc = finding.Rule{ID: "BG107", Severity: finding.Error, Title: "cgo binary on a runtime without a matching libc",
+	Why: "A binary built with CGO_ENABLED=1 links the builder's libc dynamically. scratch and distroless/static have none; a glibc binary on alpine (musl) fails with 'not found'; a musl binary on a glibc image fails the same way.",
+	Fix: "Build with CGO_ENABLED=0, or pair builder and runtime: golang:*-bookworm/trixie with debian or distroless/base, golang:*-alpine with alpine."}
+
+// checkCGOLibc: a cgo binary needs the builder's libc in the final image.
+func checkCGOLibc(c *checker) {
 	r, cgo, why, ok := c.cgoBuild()
 	final, facts := c.finalFacts()
 	if !ok || !cgo || final == nil || !facts.known {
@@ -55,9 +61,9 @@ func ruleCGOLibc(c *checker) {
 	runtime := c.df.baseImage(final)
 	switch {
 	case facts.libc == "":
-		c.at(stageLine(final), "BG107", "the binary is built with cgo (%s, line %d) but %s has no C library", why, r.line, runtime)
+		c.at(stageLine(final), ruleCGOLibc, "the binary is built with cgo (%s, line %d) but %s has no C library", why, r.line, runtime)
 	case facts.libc != builderLibc:
-		c.at(stageLine(final), "BG107", "the binary is built with cgo against %s (%s, line %d) but %s has %s", builderLibc, why, r.line, runtime, facts.libc)
+		c.at(stageLine(final), ruleCGOLibc, "the binary is built with cgo against %s (%s, line %d) but %s has %s", builderLibc, why, r.line, runtime, facts.libc)
 	}
 }
 
@@ -97,7 +103,11 @@ func (c *checker) mentions(s *instructions.Stage, pathPart string) bool {
 	return false
 }
 
-func ruleCACerts(c *checker) {
+var ruleCACerts = finding.Rule{ID: "BG108", Severity: finding.Error, Title: "final image without CA certificates",
+	Why: "On scratch (or a debian image without ca-certificates) every TLS connection fails with 'x509: certificate signed by unknown authority'.",
+	Fix: "COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/, or use distroless/static, which has them."}
+
+func checkCACerts(c *checker) {
 	final, facts := c.finalFacts()
 	if final == nil || !facts.known || facts.certs || (c.repo != nil && !c.repo.tls) {
 		return
@@ -109,10 +119,14 @@ func ruleCACerts(c *checker) {
 	if c.repo != nil {
 		why = "the code (it imports crypto/tls)"
 	}
-	c.at(stageLine(final), "BG108", "%s has no CA certificates, which %s need", c.df.baseImage(final), why)
+	c.at(stageLine(final), ruleCACerts, "%s has no CA certificates, which %s need", c.df.baseImage(final), why)
 }
 
-func ruleTZData(c *checker) {
+var ruleTZData = finding.Rule{ID: "BG109", Severity: finding.Warning, Title: "final image without tzdata while the code loads time zones",
+	Why: "time.LoadLocation reads /usr/share/zoneinfo; scratch has none, so it fails at run time.",
+	Fix: "Build with -tags timetzdata (or import _ \"time/tzdata\"), or copy /usr/share/zoneinfo from the builder."}
+
+func checkTZData(c *checker) {
 	final, facts := c.finalFacts()
 	if final == nil || !facts.known || facts.tzdata || c.repo == nil || !c.repo.loadsZones || c.repo.embedsTZ {
 		return
@@ -125,13 +139,17 @@ func ruleTZData(c *checker) {
 	if c.provides(final, "zoneinfo", "tzdata") {
 		return
 	}
-	c.at(stageLine(final), "BG109", "%s has no /usr/share/zoneinfo but the code calls time.LoadLocation (%s)", c.df.baseImage(final), c.repo.zoneCall)
+	c.at(stageLine(final), ruleTZData, "%s has no /usr/share/zoneinfo but the code calls time.LoadLocation (%s)", c.df.baseImage(final), c.repo.zoneCall)
 }
 
 // Programs the shell-less images lack.
 var externalTools = map[string]bool{"sh": true, "bash": true, "ash": true, "wget": true, "curl": true, "nc": true}
 
-func ruleMissingProgram(c *checker) {
+var ruleMissingProgram = finding.Rule{ID: "BG110", Severity: finding.Error, Title: "HEALTHCHECK, ENTRYPOINT or CMD calls a program the final image lacks",
+	Why: "scratch and distroless have no shell, wget or curl: a shell-form instruction or a curl health check never runs, the container reports unhealthy or does not start.",
+	Fix: "Use exec form with the service's own binary, e.g. HEALTHCHECK CMD [\"/app\", \"healthcheck\"]."}
+
+func checkMissingProgram(c *checker) {
 	final, facts := c.finalFacts()
 	if final == nil || !facts.known || facts.shell {
 		return
@@ -156,16 +174,20 @@ func ruleMissingProgram(c *checker) {
 		}
 		switch {
 		case shell:
-			c.at(lineOf(cmd), "BG110", "%s in shell form runs /bin/sh -c, which %s does not have", what, image)
+			c.at(lineOf(cmd), ruleMissingProgram, "%s in shell form runs /bin/sh -c, which %s does not have", what, image)
 		case len(line) > 0 && externalTools[path.Base(line[0])] && !c.provides(final, line[0], path.Base(line[0])):
-			c.at(lineOf(cmd), "BG110", "%s runs %s, which %s does not have", what, line[0], image)
+			c.at(lineOf(cmd), ruleMissingProgram, "%s runs %s, which %s does not have", what, line[0], image)
 		}
 	}
 }
 
 var numericUser = regexp.MustCompile(`^[0-9]+(:[0-9]+)?$`)
 
-func ruleUser(c *checker) {
+var ruleUser = finding.Rule{ID: "BG111", Severity: finding.Error, Title: "final stage runs as root or without a numeric USER",
+	Why: "Without USER the process runs as root. A user name cannot be checked by Kubernetes' runAsNonRoot (it needs a numeric UID) and must exist in /etc/passwd, which scratch lacks.",
+	Fix: "USER 65532:65532 (a numeric non-root UID and GID) in the final stage."}
+
+func checkUser(c *checker) {
 	final := c.df.final()
 	if final == nil {
 		return
@@ -176,15 +198,15 @@ func ruleUser(c *checker) {
 		if strings.Contains(base, ":nonroot") || strings.HasSuffix(base, "-nonroot") {
 			return // distroless :nonroot images set USER 65532 themselves
 		}
-		c.at(stageLine(final), "BG111", "the final stage has no USER: the process runs as root")
+		c.at(stageLine(final), ruleUser, "the final stage has no USER: the process runs as root")
 		return
 	}
 	uid, _, _ := strings.Cut(user, ":")
 	switch {
 	case uid == "0" || uid == "root":
-		c.at(line, "BG111", "USER %s runs the process as root", user)
+		c.at(line, ruleUser, "USER %s runs the process as root", user)
 	case !numericUser.MatchString(user):
-		c.at(line, "BG111", "USER %s is not numeric: Kubernetes can verify runAsNonRoot only for a numeric UID, and scratch has no /etc/passwd to resolve a name", user)
+		c.at(line, ruleUser, "USER %s is not numeric: Kubernetes can verify runAsNonRoot only for a numeric UID, and scratch has no /etc/passwd to resolve a name", user)
 	}
 }
 
@@ -200,7 +222,11 @@ func (c *checker) lastUser(s *instructions.Stage) (string, int) {
 	return "", 0
 }
 
-func ruleUnpinned(c *checker) {
+var ruleUnpinned = finding.Rule{ID: "BG112", Severity: finding.Warning, Title: "base image not pinned",
+	Why: "FROM image or image:latest builds with whatever the registry serves today: builds are not reproducible and a new major Go or distro release arrives unannounced.",
+	Fix: "Pin a tag (golang:1.26.8-trixie) or a digest (@sha256:…)."}
+
+func checkUnpinned(c *checker) {
 	for i := range c.df.stages {
 		s := &c.df.stages[i]
 		ref := s.BaseName
@@ -214,9 +240,9 @@ func ruleUnpinned(c *checker) {
 		_, tag, hasTag := strings.Cut(last, ":")
 		switch {
 		case !hasTag:
-			c.at(stageLine(s), "BG112", "FROM %s has no tag or digest: it means :latest", ref)
+			c.at(stageLine(s), ruleUnpinned, "FROM %s has no tag or digest: it means :latest", ref)
 		case tag == "latest":
-			c.at(stageLine(s), "BG112", "FROM %s follows whatever :latest is today", ref)
+			c.at(stageLine(s), ruleUnpinned, "FROM %s follows whatever :latest is today", ref)
 		}
 	}
 }

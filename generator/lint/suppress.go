@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/berth-dev/berth/generator/finding"
 )
 
 var ignoreComment = regexp.MustCompile(`#\s*berth:ignore(-file)?\s+([A-Za-z0-9/_,\s-]+)`)
@@ -46,7 +48,7 @@ func ids(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
 }
 
-func (s suppressions) covers(f Finding) bool {
+func (s suppressions) covers(f finding.Finding) bool {
 	match := func(list []string) bool {
 		return slices.ContainsFunc(list, func(id string) bool { return strings.EqualFold(id, f.Rule) })
 	}
@@ -54,9 +56,9 @@ func (s suppressions) covers(f Finding) bool {
 }
 
 // suppress drops findings switched off in the config or by a comment in their file.
-func suppress(findings []Finding, disabled []string) []Finding {
+func suppress(findings finding.List, disabled []string) finding.List {
 	cache := map[string]suppressions{}
-	var out []Finding
+	var out finding.List
 	for _, f := range findings {
 		if slices.ContainsFunc(disabled, func(id string) bool { return strings.EqualFold(id, f.Rule) }) {
 			continue

@@ -29,11 +29,23 @@ const (
 	Updated   Status = "updated"
 )
 
-// Change is one file's comparison.
+// Drift says what a generated file's status means for a check: "missing" or "differs".
+func (s Status) Drift() string {
+	switch s {
+	case Created:
+		return "missing"
+	case Updated:
+		return "differs"
+	}
+	return string(s)
+}
+
+// Change is one file's comparison: what the disk holds and what was generated.
 type Change struct {
 	Path   string
 	Status Status
 	Old    []byte
+	New    []byte
 }
 
 // Compare reports, for each file, whether dir holds it unchanged.
@@ -47,13 +59,13 @@ func Compare(dir string, files []File) ([]Change, error) {
 		old, err := os.ReadFile(target)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			out = append(out, Change{Path: f.Path, Status: Created})
+			out = append(out, Change{Path: f.Path, Status: Created, New: f.Data})
 		case err != nil:
 			return nil, fmt.Errorf("reading %s: %w", f.Path, err)
 		case bytes.Equal(old, f.Data):
-			out = append(out, Change{Path: f.Path, Status: Unchanged, Old: old})
+			out = append(out, Change{Path: f.Path, Status: Unchanged, Old: old, New: f.Data})
 		default:
-			out = append(out, Change{Path: f.Path, Status: Updated, Old: old})
+			out = append(out, Change{Path: f.Path, Status: Updated, Old: old, New: f.Data})
 		}
 	}
 	return out, nil
@@ -179,11 +191,27 @@ func within(root, p string) bool {
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
+// Stale returns the files that dir lacks or holds with other content: what --check
+// lists and --diff shows.
+func Stale(dir string, files []File) ([]Change, error) {
+	changes, err := Compare(dir, files)
+	if err != nil {
+		return nil, err
+	}
+	var out []Change
+	for _, c := range changes {
+		if c.Status != Unchanged {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
 // Diff is a unified diff from the disk's version to the generated one.
-func Diff(c Change, data []byte) (string, error) {
+func Diff(c Change) (string, error) {
 	return difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
 		A:        difflib.SplitLines(string(c.Old)),
-		B:        difflib.SplitLines(string(data)),
+		B:        difflib.SplitLines(string(c.New)),
 		FromFile: "a/" + c.Path,
 		ToFile:   "b/" + c.Path,
 		Context:  3,

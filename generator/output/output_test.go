@@ -62,7 +62,7 @@ func TestWriteRefusesEscapes(t *testing.T) {
 }
 
 func TestDiff(t *testing.T) {
-	d, err := Diff(Change{Path: "Dockerfile", Old: []byte("a\nb\n")}, []byte("a\nc\n"))
+	d, err := Diff(Change{Path: "Dockerfile", Old: []byte("a\nb\n"), New: []byte("a\nc\n")})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/berth-dev/berth/generator/descriptor"
 	"github.com/berth-dev/berth/generator/dockerfile"
+	"github.com/berth-dev/berth/generator/finding"
 	"github.com/berth-dev/berth/generator/model"
 	"github.com/berth-dev/berth/generator/output"
 )
@@ -21,7 +22,7 @@ import (
 type Result struct {
 	Service  *model.Service
 	Files    []output.File
-	Warnings descriptor.Diagnostics
+	Warnings finding.List
 }
 
 // GenerateFile reads a descriptor from disk and generates its files.
@@ -34,7 +35,7 @@ func GenerateFile(name string) (*Result, error) {
 }
 
 // Generate validates src and renders every file. Problems with the descriptor come
-// back as descriptor.Diagnostics (an error); nothing is returned half-done.
+// back as a finding.List (an error); nothing is returned half-done.
 func Generate(name string, src []byte, repo fs.FS) (*Result, error) {
 	svc, diags, err := descriptor.Load(name, src, repo)
 	if err != nil {
@@ -79,15 +80,19 @@ func render(name string, src []byte, svc *model.Service, repo fs.FS) (*Result, e
 
 // ignoreDiagnostics locates each file the .dockerignore would drop in the descriptor:
 // at the user's pattern when it is one, else at build with the negation that keeps it.
-func ignoreDiagnostics(name string, src []byte, problems []dockerfile.IgnoreProblem) descriptor.Diagnostics {
-	var diags descriptor.Diagnostics
+func ignoreDiagnostics(name string, src []byte, problems []dockerfile.IgnoreProblem) finding.List {
+	if len(problems) == 0 {
+		return nil
+	}
+	loc := descriptor.NewLocator(name, src)
+	var diags finding.List
 	for _, p := range problems {
 		if p.UserIndex >= 0 {
-			diags = append(diags, descriptor.At(name, src, fmt.Sprintf("/build/dockerignore/%d", p.UserIndex), descriptor.Error,
+			diags = append(diags, loc.At(fmt.Sprintf("/build/dockerignore/%d", p.UserIndex), finding.Error,
 				p.String()+"; remove the pattern or narrow it"))
 			continue
 		}
-		diags = append(diags, descriptor.At(name, src, "/build", descriptor.Error,
+		diags = append(diags, loc.At("/build", finding.Error,
 			fmt.Sprintf("%s; add \"!%s\" to build.dockerignore to keep it", p.String(), p.File)))
 	}
 	return diags.Sorted()
