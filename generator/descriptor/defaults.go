@@ -1,6 +1,7 @@
 package descriptor
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -18,40 +19,12 @@ const (
 	defaultReplicas  = 1
 	defaultTargetCPU = 80
 	defaultPort      = 8080
-	debianRelease    = "trixie"
-	distrolessSuffix = "debian13"
-	alpineRelease    = "3.23"
 
 	// Argo CD renders the chart from this repository's directory, as `helm template` does.
 	defaultChartRepoURL  = "https://github.com/berth-dev/berth.git"
 	defaultChartPath     = "charts/go-service"
 	defaultChartRevision = "main"
 )
-
-// BuilderImage is the golang image berth builds with for a Go release: Debian (glibc)
-// unless a cgo build must match an alpine (musl) runtime.
-func BuilderImage(goVersion string, runtime model.Runtime, cgo bool) string {
-	if cgo && runtime == model.Alpine {
-		return fmt.Sprintf("golang:%s-alpine%s", goVersion, alpineRelease)
-	}
-	return fmt.Sprintf("golang:%s-%s", goVersion, debianRelease)
-}
-
-// RuntimeImage is the base of the final stage; "" for scratch.
-func RuntimeImage(runtime model.Runtime, cgo bool) string {
-	switch runtime {
-	case model.Scratch:
-		return ""
-	case model.Alpine:
-		return "alpine:" + alpineRelease
-	case model.Debian:
-		return "debian:" + debianRelease + "-slim"
-	}
-	if cgo {
-		return "gcr.io/distroless/base-" + distrolessSuffix + ":nonroot"
-	}
-	return "gcr.io/distroless/static-" + distrolessSuffix + ":nonroot"
-}
 
 // normalize applies the defaults and turns a valid spec into the model.
 func normalize(file string, s *spec, mod *gomod.Module, vendor gomod.VendorState, repo fs.FS) *model.Service {
@@ -84,20 +57,20 @@ func normalize(file string, s *spec, mod *gomod.Module, vendor gomod.VendorState
 		}
 	}
 	if in := s.Ingress; in != nil {
-		svc.Ingress = &model.Ingress{Host: in.Host, Path: cmpOr(in.Path, "/"), Port: cmpOr(in.Port, "http"), ClassName: in.ClassName, TLSSecret: in.TLS}
+		svc.Ingress = &model.Ingress{Host: in.Host, Path: cmp.Or(in.Path, "/"), Port: cmp.Or(in.Port, "http"), ClassName: in.ClassName, TLSSecret: in.TLS}
 	}
 	if a := s.ArgoCD; a != nil {
 		svc.ArgoCD = &model.ArgoCD{
 			RepoURL:   a.RepoURL,
-			Revision:  cmpOr(a.Revision, "HEAD"),
-			Path:      cmpOr(a.Path, "deploy"),
-			Project:   cmpOr(a.Project, "default"),
-			Namespace: cmpOr(a.Namespace, svc.Name+"-{{env}}"),
+			Revision:  cmp.Or(a.Revision, "HEAD"),
+			Path:      cmp.Or(a.Path, "deploy"),
+			Project:   cmp.Or(a.Project, "default"),
+			Namespace: cmp.Or(a.Namespace, svc.Name+"-{{env}}"),
 			Chart:     model.ChartSource{RepoURL: defaultChartRepoURL, Path: defaultChartPath, Revision: defaultChartRevision},
 		}
 		if c := a.Chart; c != nil {
 			ch := &svc.ArgoCD.Chart
-			ch.RepoURL, ch.Path, ch.Revision = cmpOr(c.RepoURL, ch.RepoURL), cmpOr(c.Path, ch.Path), cmpOr(c.Revision, ch.Revision)
+			ch.RepoURL, ch.Path, ch.Revision = cmp.Or(c.RepoURL, ch.RepoURL), cmp.Or(c.Path, ch.Path), cmp.Or(c.Revision, ch.Revision)
 		}
 	}
 	return svc
@@ -105,7 +78,7 @@ func normalize(file string, s *spec, mod *gomod.Module, vendor gomod.VendorState
 
 func normalizeBuild(s *spec, mod *gomod.Module, vendor gomod.VendorState, repo fs.FS) model.Build {
 	b := model.Build{
-		Context:   path.Clean(cmpOr(s.Build.Context, ".")),
+		Context:   path.Clean(cmp.Or(s.Build.Context, ".")),
 		Go:        s.Build.Go,
 		GoFrom:    "descriptor",
 		CGO:       s.Build.CGO,
@@ -132,7 +105,7 @@ func normalizeBuild(s *spec, mod *gomod.Module, vendor gomod.VendorState, repo f
 		b.Vendor = vendor == gomod.Consistent
 	}
 	if len(s.Build.Binaries) == 0 {
-		b.Binaries = []model.Binary{{Name: s.Metadata.Name, Package: cmpOr(s.Build.Main, ".")}}
+		b.Binaries = []model.Binary{{Name: s.Metadata.Name, Package: cmp.Or(s.Build.Main, ".")}}
 		b.Entrypoint = s.Metadata.Name
 		return b
 	}
@@ -152,19 +125,19 @@ func normalizeBuild(s *spec, mod *gomod.Module, vendor gomod.VendorState, repo f
 
 func normalizeImage(s *spec, b model.Build) model.Image {
 	img := model.Image{
-		Repository:   cmpOr(s.Image.Repository, s.Metadata.Name),
+		Repository:   cmp.Or(s.Image.Repository, s.Metadata.Name),
 		Tag:          s.Image.Tag,
-		Runtime:      model.Runtime(cmpOr(s.Image.Runtime, string(model.Distroless))),
+		Runtime:      model.Runtime(cmp.Or(s.Image.Runtime, string(model.Distroless))),
 		BuilderImage: s.Image.BuilderImage,
 		RuntimeImage: s.Image.RuntimeImage,
 		User:         userOf(s),
 		Syntax:       s.Image.Syntax,
 	}
 	if img.BuilderImage == "" {
-		img.BuilderImage = BuilderImage(b.Go, img.Runtime, b.CGO)
+		img.BuilderImage = img.Runtime.BuilderImage(b.Go, b.CGO)
 	}
 	if img.RuntimeImage == "" {
-		img.RuntimeImage = RuntimeImage(img.Runtime, b.CGO)
+		img.RuntimeImage = img.Runtime.Image(b.CGO)
 	}
 	return img
 }
@@ -184,7 +157,7 @@ func normalizeConfig(s *spec, repo fs.FS) *model.Config {
 	if s.Config == nil || len(s.Config.Files) == 0 {
 		return nil
 	}
-	c := &model.Config{MountPath: cmpOr(s.Config.MountPath, "/etc/"+s.Metadata.Name)}
+	c := &model.Config{MountPath: cmp.Or(s.Config.MountPath, "/etc/"+s.Metadata.Name)}
 	for _, name := range sortedKeys(s.Config.Files) {
 		f := model.ConfigFile{Name: name, Source: s.Config.Files[name]}
 		if repo != nil {

@@ -1,6 +1,7 @@
 package descriptor
 
 import (
+	"cmp"
 	"fmt"
 	"io/fs"
 	"path"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/berth-dev/berth/generator/finding"
 	"github.com/berth-dev/berth/generator/gomod"
+	"github.com/berth-dev/berth/generator/model"
 )
 
 // ruleContext is what every semantic rule reads and where it reports.
@@ -73,7 +75,7 @@ func ruleBinaries(c *ruleContext) {
 	}
 	pkgs := map[string]string{}
 	if len(b.Binaries) == 0 {
-		pkgs["/build/main"] = cmpOr(b.Main, ".")
+		pkgs["/build/main"] = cmp.Or(b.Main, ".")
 	}
 	for _, n := range names {
 		pkgs["/build/binaries/"+escapePointer(n)] = b.Binaries[n]
@@ -146,14 +148,17 @@ func ruleCGO(c *ruleContext) {
 		return
 	}
 	img := c.s.Image
+	runtime := model.Runtime(cmp.Or(img.Runtime, string(model.Distroless)))
+	custom, known := model.FactsOf(img.RuntimeImage)
 	switch {
-	case img.Runtime == "scratch":
-		c.errorf("/build/cgo", valueNode, "cgo: true needs a C library at run time, which scratch lacks; use runtime debian, distroless or alpine")
-	case strings.Contains(img.RuntimeImage, "distroless/static") || strings.Contains(img.RuntimeImage, "chainguard/static"):
+	case !runtime.SupportsCGO():
+		c.errorf("/build/cgo", valueNode, "cgo: true needs a C library at run time, which %s lacks; use runtime debian, distroless or alpine", runtime)
+	case img.RuntimeImage != "" && known && custom.Libc == model.NoLibc:
 		c.errorf("/image/runtimeImage", valueNode, "cgo: true needs glibc, which %s lacks; use a distroless base or cc image", img.RuntimeImage)
 	}
-	musl := img.Runtime == "alpine"
-	if b := img.BuilderImage; b != "" && strings.Contains(b, "alpine") != musl {
+	musl := runtime.Facts(true).Libc == model.Musl
+	builder, _ := model.FactsOf(img.BuilderImage)
+	if img.BuilderImage != "" && (builder.Libc == model.Musl) != musl {
 		want := "a glibc (Debian) golang image"
 		if musl {
 			want = "a golang alpine image (musl, like the runtime)"
@@ -302,28 +307,23 @@ func declaredPorts(s *spec) []string {
 	return sortedKeys(*s.Ports)
 }
 
-// missingPrograms are programs health checks commonly call that a runtime lacks.
-var missingPrograms = map[string][]string{
-	"debian": {"curl", "wget", "nc"},
-	"alpine": {"curl"},
-}
-
 func ruleDockerHealthcheck(c *ruleContext) {
 	if c.env || c.s.Health == nil || len(c.s.Health.Docker) == 0 {
 		return
 	}
 	prog := c.s.Health.Docker[0]
-	runtime := cmpOr(c.s.Image.Runtime, "distroless")
+	runtime := model.Runtime(cmp.Or(c.s.Image.Runtime, string(model.Distroless)))
+	facts := runtime.Facts(c.s.Build.CGO)
 	where := "/health/docker/0"
 	base := path.Base(prog)
-	switch runtime {
-	case "scratch", "distroless":
+	switch {
+	case !facts.Shell:
 		own := binaryNames(c.s)
 		if !strings.HasPrefix(prog, "/") || !slices.Contains(own, strings.TrimPrefix(prog, "/")) {
 			c.errorf(where, valueNode, "%s has no shell or tools; the HEALTHCHECK must run one of the service's own binaries (%s)", runtime, "/"+strings.Join(own, ", /"))
 		}
 	default:
-		if slices.Contains(missingPrograms[runtime], base) {
+		if slices.Contains(model.HealthTools, base) && !facts.Has(base) {
 			c.errorf(where, valueNode, "%s is not installed in the %s runtime image; run one of the service's own binaries instead (e.g. /%s healthcheck)", base, runtime, binaryNames(c.s)[0])
 		}
 		if base == "sh" || base == "bash" {
@@ -445,7 +445,7 @@ func ruleIngress(c *ruleContext) {
 		return
 	}
 	ports := declaredPorts(c.s)
-	port := cmpOr(in.Port, "http")
+	port := cmp.Or(in.Port, "http")
 	if !slices.Contains(ports, port) {
 		where := "/ingress/port"
 		if in.Port == "" {
@@ -490,7 +490,7 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-func contextDir(s *spec) string { return path.Clean(cmpOr(s.Build.Context, ".")) }
+func contextDir(s *spec) string { return path.Clean(cmp.Or(s.Build.Context, ".")) }
 
 // escapes reports whether a relative path climbs out of its base.
 func escapes(p string) bool {
@@ -518,13 +518,6 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 var ldflagVar = regexp.MustCompile(`\$\{([^}]*)\}|\$`)

@@ -61,6 +61,7 @@ func Render(svc *model.Service) ([]byte, error) {
 
 func newView(svc *model.Service) (*view, error) {
 	b, img := svc.Build, svc.Image
+	facts := img.Runtime.Facts(b.CGO)
 	v := &view{
 		Name:               svc.Name,
 		Description:        svc.Description,
@@ -69,15 +70,15 @@ func newView(svc *model.Service) (*view, error) {
 		Syntax:             img.Syntax,
 		BuilderImage:       img.BuilderImage,
 		RuntimeImage:       img.RuntimeImage,
-		RuntimeDescription: runtimeDescription(img.Runtime, b.CGO),
+		RuntimeDescription: img.Runtime.Describe(b.CGO),
 		SourceURL:          sourceURL(svc),
 		CGO:                b.CGO,
-		MuslCGO:            b.CGO && img.Runtime == model.Alpine,
+		MuslCGO:            b.CGO && facts.Libc == model.Musl,
 		Vendor:             b.Vendor,
 		HasGoSum:           b.HasGoSum,
 		PIE:                b.PIE,
 		Scratch:            img.Runtime == model.Scratch,
-		CopyCACerts:        img.Runtime == model.Debian,
+		CopyCACerts:        img.Runtime != model.Scratch && !facts.Certs,
 		GoPrivate:          b.GoPrivate,
 		Tags:               buildTags(svc),
 		Ldflags:            strings.Join(append([]string{"-s", "-w"}, b.Ldflags...), " "),
@@ -106,7 +107,7 @@ func newView(svc *model.Service) (*view, error) {
 // works without the base image's help.
 func buildTags(svc *model.Service) []string {
 	tags := append([]string(nil), svc.Build.Tags...)
-	if svc.Image.Runtime != model.Distroless {
+	if !svc.Image.Runtime.Facts(svc.Build.CGO).TZData {
 		tags = append(tags, "timetzdata")
 	}
 	return tags
@@ -128,21 +129,6 @@ func devEntrypoint(svc *model.Service, tags []string) (string, error) {
 	}
 	data, err := json.Marshal(argv)
 	return string(data), err
-}
-
-func runtimeDescription(r model.Runtime, cgo bool) string {
-	switch r {
-	case model.Scratch:
-		return "scratch, nothing but the binaries, CA certificates and a passwd entry"
-	case model.Alpine:
-		return "alpine (musl, with a shell)"
-	case model.Debian:
-		return "debian slim (glibc, with a shell)"
-	}
-	if cgo {
-		return "distroless base (glibc, no shell), non-root"
-	}
-	return "distroless static (no shell, no libc), non-root"
 }
 
 // sourceURL defaults the image's source label to the https form of the Argo CD

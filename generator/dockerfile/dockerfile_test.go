@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/berth-dev/berth/generator/descriptor"
 	"github.com/berth-dev/berth/generator/lint"
 	"github.com/berth-dev/berth/generator/model"
 	"github.com/berth-dev/berth/tests/testutil"
@@ -45,8 +44,8 @@ func (c matrixCase) service() *model.Service {
 		Image: model.Image{
 			Repository:   "ghcr.io/acme/orders",
 			Runtime:      c.runtime,
-			BuilderImage: descriptor.BuilderImage("1.26.8", c.runtime, c.cgo),
-			RuntimeImage: descriptor.RuntimeImage(c.runtime, c.cgo),
+			BuilderImage: c.runtime.BuilderImage("1.26.8", c.cgo),
+			RuntimeImage: c.runtime.Image(c.cgo),
 			User:         65532,
 		},
 		Ports:  []model.Port{{Name: "http", Port: 8080}, {Name: "metrics", Port: 9090}},

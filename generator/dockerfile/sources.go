@@ -2,6 +2,7 @@ package dockerfile
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"fmt"
 	"path"
@@ -72,12 +73,5 @@ func bindSource(flag string) (string, bool) {
 	if kv["type"] != "bind" || kv["from"] != "" {
 		return "", false
 	}
-	return path.Clean(cmpOr(kv["source"], cmpOr(kv["src"], "."))), true
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
+	return path.Clean(cmp.Or(kv["source"], cmp.Or(kv["src"], "."))), true
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 
 	"github.com/berth-dev/berth/generator/finding"
+	"github.com/berth-dev/berth/generator/model"
 )
 
 var ruleGOROOT = finding.Rule{ID: "BG101", Severity: finding.Error, Title: "GOROOT set or overridden",
@@ -149,7 +150,7 @@ func (c *checker) cgoBuild() (r goRun, cgo bool, why string, ok bool) {
 		return r, true, "CGO_ENABLED=1", true
 	case set:
 		return r, false, "", true
-	case !builderHasCompiler(c.df.baseImage(r.stage)):
+	case !hasCompiler(c.df.baseImage(r.stage)):
 		return r, false, "", true // without a C compiler the go command turns cgo off
 	case c.repo == nil:
 		return r, true, "CGO_ENABLED is unset and the golang builder has a C compiler, so the binary links glibc as soon as it uses net, os/user or cgo", true
@@ -161,6 +162,8 @@ func (c *checker) cgoBuild() (r goRun, cgo bool, why string, ok bool) {
 	return r, false, "", true
 }
 
-func builderHasCompiler(image string) bool {
-	return strings.HasPrefix(image, "golang:") && !strings.Contains(image, "alpine")
+// hasCompiler: only a builder with a C compiler turns cgo on by itself.
+func hasCompiler(image string) bool {
+	facts, _ := model.FactsOf(image)
+	return facts.Compiler
 }

@@ -3,44 +3,24 @@ package lint
 import (
 	"path"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 
 	"github.com/berth-dev/berth/generator/finding"
+	"github.com/berth-dev/berth/generator/model"
 )
 
-// runtimeFacts is what a base image family is known to hold.
-type runtimeFacts struct {
-	known, shell, certs, tzdata bool
-	libc                        string // "", "glibc" or "musl"
-}
-
-func classifyImage(ref string) runtimeFacts {
-	name := strings.ToLower(ref)
-	switch {
-	case name == "scratch":
-		return runtimeFacts{known: true}
-	case strings.Contains(name, "distroless/static"):
-		return runtimeFacts{known: true, certs: true, tzdata: true}
-	case strings.Contains(name, "distroless/"):
-		return runtimeFacts{known: true, certs: true, tzdata: true, libc: "glibc"}
-	case strings.Contains(name, "alpine"):
-		return runtimeFacts{known: true, shell: true, certs: true, libc: "musl"}
-	case strings.HasPrefix(name, "golang:"):
-		return runtimeFacts{known: true, shell: true, certs: true, tzdata: true, libc: "glibc"}
-	case strings.HasPrefix(name, "debian:"), strings.HasPrefix(name, "ubuntu:"):
-		return runtimeFacts{known: true, shell: true, libc: "glibc"}
-	}
-	return runtimeFacts{}
-}
-
-func (c *checker) finalFacts() (*instructions.Stage, runtimeFacts) {
+// finalFacts is the final stage and what its base image holds; known is false when
+// the image's name does not tell.
+func (c *checker) finalFacts() (final *instructions.Stage, facts model.ImageFacts, known bool) {
 	s := c.df.final()
 	if s == nil {
-		return nil, runtimeFacts{}
+		return nil, model.ImageFacts{}, false
 	}
-	return s, classifyImage(c.df.baseImage(s))
+	facts, known = model.FactsOf(c.df.baseImage(s))
+	return s, facts, known
 }
 
 var ruleCGOLibc = finding.Rule{ID: "BG107", Severity: finding.Error, Title: "cgo binary on a runtime without a matching libc",
@@ -50,20 +30,20 @@ var ruleCGOLibc = finding.Rule{ID: "BG107", Severity: finding.Error, Title: "cgo
 // checkCGOLibc: a cgo binary needs the builder's libc in the final image.
 func checkCGOLibc(c *checker) {
 	r, cgo, why, ok := c.cgoBuild()
-	final, facts := c.finalFacts()
-	if !ok || !cgo || final == nil || !facts.known {
+	final, facts, known := c.finalFacts()
+	if !ok || !cgo || final == nil || !known {
 		return
 	}
-	builderLibc := "glibc"
-	if strings.Contains(c.df.baseImage(r.stage), "alpine") {
-		builderLibc = "musl"
+	builderLibc := model.Glibc
+	if builder, _ := model.FactsOf(c.df.baseImage(r.stage)); builder.Libc == model.Musl {
+		builderLibc = model.Musl
 	}
 	runtime := c.df.baseImage(final)
 	switch {
-	case facts.libc == "":
+	case facts.Libc == model.NoLibc:
 		c.at(stageLine(final), ruleCGOLibc, "the binary is built with cgo (%s, line %d) but %s has no C library", why, r.line, runtime)
-	case facts.libc != builderLibc:
-		c.at(stageLine(final), ruleCGOLibc, "the binary is built with cgo against %s (%s, line %d) but %s has %s", builderLibc, why, r.line, runtime, facts.libc)
+	case facts.Libc != builderLibc:
+		c.at(stageLine(final), ruleCGOLibc, "the binary is built with cgo against %s (%s, line %d) but %s has %s", builderLibc, why, r.line, runtime, facts.Libc)
 	}
 }
 
@@ -108,8 +88,8 @@ var ruleCACerts = finding.Rule{ID: "BG108", Severity: finding.Error, Title: "fin
 	Fix: "COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/, or use distroless/static, which has them."}
 
 func checkCACerts(c *checker) {
-	final, facts := c.finalFacts()
-	if final == nil || !facts.known || facts.certs || (c.repo != nil && !c.repo.tls) {
+	final, facts, known := c.finalFacts()
+	if final == nil || !known || facts.Certs || (c.repo != nil && !c.repo.tls) {
 		return
 	}
 	if c.provides(final, "/etc/ssl", "ca-certificates") || c.provides(final, "ca-certificates", "ca-certificates") {
@@ -127,8 +107,8 @@ var ruleTZData = finding.Rule{ID: "BG109", Severity: finding.Warning, Title: "fi
 	Fix: "Build with -tags timetzdata (or import _ \"time/tzdata\"), or copy /usr/share/zoneinfo from the builder."}
 
 func checkTZData(c *checker) {
-	final, facts := c.finalFacts()
-	if final == nil || !facts.known || facts.tzdata || c.repo == nil || !c.repo.loadsZones || c.repo.embedsTZ {
+	final, facts, known := c.finalFacts()
+	if final == nil || !known || facts.TZData || c.repo == nil || !c.repo.loadsZones || c.repo.embedsTZ {
 		return
 	}
 	for _, r := range c.goBuilds() {
@@ -143,15 +123,19 @@ func checkTZData(c *checker) {
 }
 
 // Programs the shell-less images lack.
-var externalTools = map[string]bool{"sh": true, "bash": true, "ash": true, "wget": true, "curl": true, "nc": true}
+// externalTool: a shell or one of the tools health checks call, which an image without
+// a shell lacks unless the Dockerfile adds it.
+func externalTool(program string) bool {
+	return slices.Contains([]string{"sh", "bash", "ash"}, program) || slices.Contains(model.HealthTools, program)
+}
 
 var ruleMissingProgram = finding.Rule{ID: "BG110", Severity: finding.Error, Title: "HEALTHCHECK, ENTRYPOINT or CMD calls a program the final image lacks",
 	Why: "scratch and distroless have no shell, wget or curl: a shell-form instruction or a curl health check never runs, the container reports unhealthy or does not start.",
 	Fix: "Use exec form with the service's own binary, e.g. HEALTHCHECK CMD [\"/app\", \"healthcheck\"]."}
 
 func checkMissingProgram(c *checker) {
-	final, facts := c.finalFacts()
-	if final == nil || !facts.known || facts.shell {
+	final, facts, known := c.finalFacts()
+	if final == nil || !known || facts.Shell {
 		return
 	}
 	image := c.df.baseImage(final)
@@ -175,7 +159,7 @@ func checkMissingProgram(c *checker) {
 		switch {
 		case shell:
 			c.at(lineOf(cmd), ruleMissingProgram, "%s in shell form runs /bin/sh -c, which %s does not have", what, image)
-		case len(line) > 0 && externalTools[path.Base(line[0])] && !c.provides(final, line[0], path.Base(line[0])):
+		case len(line) > 0 && externalTool(path.Base(line[0])) && !c.provides(final, line[0], path.Base(line[0])):
 			c.at(lineOf(cmd), ruleMissingProgram, "%s runs %s, which %s does not have", what, line[0], image)
 		}
 	}

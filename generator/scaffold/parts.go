@@ -10,6 +10,7 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/berth-dev/berth/generator/detect"
+	"github.com/berth-dev/berth/generator/model"
 )
 
 var (
@@ -42,11 +43,11 @@ func (d *Draft) image() *yaml.Node {
 	runtime, why := d.opts.Runtime, "from --runtime"
 	cgo := len(d.repo.CGO) > 0
 	if runtime == "" {
-		runtime, why = "distroless", "static binary: "
+		runtime, why = string(model.Distroless), "static binary: "
 		if cgo {
 			why = "cgo needs glibc: "
 		}
-		why += runtimeImage(runtime, cgo) + " (no shell, non-root)"
+		why += model.Distroless.Image(cgo) + " (no shell, non-root)"
 	}
 	set(img, "runtime", str(runtime), why)
 	return img

@@ -13,7 +13,6 @@ import (
 
 	yaml "go.yaml.in/yaml/v3"
 
-	"github.com/berth-dev/berth/generator/descriptor"
 	"github.com/berth-dev/berth/generator/detect"
 	"github.com/berth-dev/berth/generator/model"
 	"github.com/berth-dev/berth/schemas"
@@ -69,8 +68,8 @@ func CheckOptions(o Options) error {
 	if o.Name != "" && (len(o.Name) > 63 || !dnsLabel.MatchString(o.Name)) {
 		errs = append(errs, optionError("--name %q: must be a DNS label (lowercase letters, digits and '-', starting with a letter, at most 63 characters)", o.Name))
 	}
-	if o.Runtime != "" && !slices.Contains([]string{"distroless", "scratch", "alpine", "debian"}, o.Runtime) {
-		errs = append(errs, optionError("--runtime %q: must be distroless, scratch, alpine or debian", o.Runtime))
+	if o.Runtime != "" && !model.Runtime(o.Runtime).Valid() {
+		errs = append(errs, optionError("--runtime %q: must be %s", o.Runtime, model.RuntimeNames()))
 	}
 	for _, e := range o.Envs {
 		if len(e) > 63 || !dnsLabel.MatchString(e) {
@@ -222,12 +221,4 @@ func cgoLibs(r *detect.Repo) string {
 	}
 	slices.Sort(libs)
 	return strings.Join(slices.Compact(libs), ", ")
-}
-
-// runtimeImage names the runtime image a choice leads to, for comments.
-func runtimeImage(runtime string, cgo bool) string {
-	if img := descriptor.RuntimeImage(model.Runtime(runtime), cgo); img != "" {
-		return img
-	}
-	return "scratch"
 }
