@@ -3,9 +3,11 @@ package tests
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/berth-dev/berth/generator/lint"
 	"github.com/berth-dev/berth/tests/testutil"
 )
 
@@ -35,6 +37,21 @@ func TestLintBadCorpus(t *testing.T) {
 			}
 			testutil.Golden(t, []byte(stdout))
 		})
+	}
+}
+
+// TestLintRulesHaveCorpusCases: every catalogued rule fires in some case of the bad
+// corpus, with its location.
+func TestLintRulesHaveCorpusCases(t *testing.T) {
+	goldens, _ := filepath.Glob(filepath.Join("testdata", "TestLintBadCorpus", "*.golden"))
+	var all strings.Builder
+	for _, g := range goldens {
+		all.Write(mustRead(t, g))
+	}
+	for _, r := range lint.Rules {
+		if !regexp.MustCompile(`(?m)^\S+:\d+:\d+: ` + r.ID + `: `).MatchString(all.String()) {
+			t.Errorf("no bad corpus case shows %s (%s)", r.ID, r.Title)
+		}
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/berth-dev/berth/tests/testutil"
 )
 
 // world is a crafted machine: a fake Go tree whose bin/go prints canned `go env
@@ -73,6 +75,7 @@ func (w *world) check() []string {
 }
 
 func TestDoctor(t *testing.T) {
+	seen := map[string]bool{}
 	for _, tc := range []struct {
 		name  string
 		setup func(w *world)
@@ -134,8 +137,21 @@ func TestDoctor(t *testing.T) {
 			if !slices.Equal(got, tc.want) {
 				t.Errorf("findings %v, want %v", got, tc.want)
 			}
+			for _, g := range got {
+				seen[strings.Fields(g)[0]] = true
+			}
 		})
 	}
+	for _, r := range Rules {
+		if !seen[r.ID] {
+			t.Errorf("no crafted machine shows %s (%s)", r.ID, r.Title)
+		}
+	}
+}
+
+// TestRulesHaveChecks: every catalogued check is reported somewhere.
+func TestRulesHaveChecks(t *testing.T) {
+	testutil.RulesHaveChecks(t, ".", "Rules")
 }
 
 func TestDoctorFindingsHaveFixes(t *testing.T) {
