@@ -6,7 +6,7 @@ BIN         := bin/berth
 GOLDEN_PKGS = $(shell $(GO) list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... | grep tests/testutil | cut -d' ' -f1)
 EXAMPLES    := $(wildcard examples/*/service.yaml)
 
-.PHONY: all build test unit check-examples golden chart-readme fmt fmt-check vet fuzz tools bench
+.PHONY: all build test unit check-examples golden chart-readme fmt fmt-check vet tidy-check fuzz tools bench
 
 # Pinned tools the tests run (tests/tools_test.go names the same paths). Each version gets
 # its own directory, so a bump installs anew.
@@ -23,8 +23,8 @@ all: build test
 build:
 	$(GO) build -o $(BIN) .
 
-## test: formatting, vet, every Go test, and the committed example outputs are current
-test: tools fmt-check vet unit check-examples
+## test: formatting, vet, go.mod tidy, every Go test, and the committed example outputs are current
+test: tools fmt-check vet tidy-check unit check-examples
 
 ## tools: kube-score, the oldest (3.16) and newest (4.x) Helm CLIs the chart supports, the SARIF schema
 tools: $(TOOLS)
@@ -67,6 +67,10 @@ fmt-check:
 
 vet:
 	$(GO) vet ./...
+
+## tidy-check: go.mod and go.sum are what go mod tidy makes them (direct imports not marked indirect)
+tidy-check:
+	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy: run 'go mod tidy'"; exit 1; }
 
 ## fuzz: run the descriptor loader fuzzer (FUZZTIME=5m by default); new crashers land in testdata/fuzz
 FUZZTIME ?= 5m

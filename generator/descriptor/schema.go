@@ -13,6 +13,9 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	// The descriptor is validated with jsonschema v5, the library the project chose for
+	// it, whose error tree the located messages below are written against; the chart's
+	// values use v6, the version Helm itself validates with.
 	"github.com/santhosh-tekuri/jsonschema/v5"
 
 	"github.com/berth-dev/berth/generator/finding"

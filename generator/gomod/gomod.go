@@ -18,6 +18,7 @@ type Module struct {
 	Go        string // the go line, e.g. "1.26" or "1.26.0"
 	Toolchain string // the toolchain line without the "go" prefix, e.g. "1.26.8"; may be empty
 	file      *modfile.File
+	vendor    map[string]vendorCheck // CheckVendor's answers by directory: a module is read from one tree
 }
 
 // ErrNoGoMod means the directory holds no go.mod.

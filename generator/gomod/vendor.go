@@ -24,9 +24,28 @@ type vendoredModule struct {
 	explicit bool
 }
 
+type vendorCheck struct {
+	state    VendorState
+	problems []string
+	err      error
+}
+
 // CheckVendor compares dir/vendor/modules.txt with go.mod using the rules of the go
-// command's vendor consistency check, and returns every problem it finds.
+// command's vendor consistency check, and returns every problem it finds. The module
+// was read from fsys, so the answer is kept for the next caller.
 func (m *Module) CheckVendor(fsys fs.FS, dir string) (VendorState, []string, error) {
+	if c, ok := m.vendor[dir]; ok {
+		return c.state, c.problems, c.err
+	}
+	state, problems, err := m.checkVendor(fsys, dir)
+	if m.vendor == nil {
+		m.vendor = map[string]vendorCheck{}
+	}
+	m.vendor[dir] = vendorCheck{state, problems, err}
+	return state, problems, err
+}
+
+func (m *Module) checkVendor(fsys fs.FS, dir string) (VendorState, []string, error) {
 	data, err := fs.ReadFile(fsys, path.Join(dir, "vendor", "modules.txt"))
 	if errors.Is(err, fs.ErrNotExist) {
 		return NoVendor, nil, nil

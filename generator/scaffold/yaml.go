@@ -1,10 +1,11 @@
 package scaffold
 
 import (
-	"bytes"
 	"strconv"
 
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/berth-dev/berth/generator/yamlenc"
 )
 
 // A small builder over yaml.v3 nodes: the descriptor is written with a comment on
@@ -61,15 +62,4 @@ func above(m *yaml.Node, comment string) {
 	m.Content[len(m.Content)-2].HeadComment = comment
 }
 
-func encode(doc *yaml.Node) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(doc); err != nil {
-		return nil, err
-	}
-	if err := enc.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
+func encode(doc *yaml.Node) ([]byte, error) { return yamlenc.Encode(doc) }

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/berth-dev/berth/generator/yamlenc"
 )
 
 // Marshal writes values as YAML with sorted keys, after a comment header. Every string
@@ -29,14 +31,11 @@ func Marshal(header string, v map[string]any) ([]byte, error) {
 		buf.WriteString("{}\n")
 		return buf.Bytes(), nil
 	}
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(root); err != nil {
+	data, err := yamlenc.Encode(root)
+	if err != nil {
 		return nil, err
 	}
-	if err := enc.Close(); err != nil {
-		return nil, err
-	}
+	buf.Write(data)
 	return buf.Bytes(), nil
 }
 
