@@ -256,7 +256,7 @@ func TestREADMEShowsInit(t *testing.T) {
 		t.Fatal("README lacks the berth init example")
 	}
 	shown, _, _ := strings.Cut(readme[i+len(prompt):], "```")
-	if want := string(mustRead(t, filepath.Join("testdata", "TestInit", "embed.golden"))); shown != want {
+	if want := string(testutil.ReadGolden(t, "TestInit/embed")); shown != want {
 		t.Errorf("README's berth init example differs from testdata/TestInit/embed.golden; copy the golden file into README.md")
 	}
 }

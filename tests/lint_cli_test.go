@@ -12,6 +12,7 @@ import (
 	"github.com/berth-dev/berth/generator/doctor"
 	"github.com/berth-dev/berth/generator/finding"
 	"github.com/berth-dev/berth/generator/lint"
+	"github.com/berth-dev/berth/tests/testutil"
 )
 
 // lintCorpus runs berth lint over every bad case at once, from the repository root of
@@ -181,7 +182,7 @@ func TestREADMEDocumentsLintRules(t *testing.T) {
 			t.Errorf("README lacks the row for %s (| %s | %s | %s | …)", r.ID, r.ID, r.Severity, r.Title)
 		}
 	}
-	example := string(mustRead(t, filepath.Join("testdata", "TestLintBadCorpus", "03-seed-multistage-goroot-lost.golden")))
+	example := string(testutil.ReadGolden(t, "TestLintBadCorpus/03-seed-multistage-goroot-lost"))
 	if !strings.Contains(readme, "&& berth lint\n"+example+"```") {
 		t.Error("README's berth lint example differs from testdata/TestLintBadCorpus/03-seed-multistage-goroot-lost.golden")
 	}

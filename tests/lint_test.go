@@ -12,7 +12,7 @@ import (
 )
 
 // TestLintBadCorpus: each directory of testdata/lint/bad is a small repository with
-// one mistake from the seeds or the issue (Dockerfile, .dockerignore, Go module,
+// one classic mistake (Dockerfile, .dockerignore, Go module,
 // Makefile, CI workflow, berth-lint.yaml). berth lint on it must print exactly the
 // findings in testdata/TestLintBadCorpus/<case>.golden, with their locations, and
 // exit 1 when one is an error.

@@ -156,7 +156,7 @@ func TestMatrixLintsClean(t *testing.T) {
 	}
 }
 
-// TestMatrixFacts checks the seeds' lessons on every point of the matrix.
+// TestMatrixFacts checks the containerisation lessons on every point of the matrix.
 func TestMatrixFacts(t *testing.T) {
 	for _, c := range allCases() {
 		df, err := Render(c.service())

@@ -1,5 +1,5 @@
-// Package doctor checks the Go toolchain where berth runs, host or container (seed
-// 2.5): GOROOT against the go binary that actually runs, GOENV, proxy and checksum
+// Package doctor checks the Go toolchain where berth runs, host or container: GOROOT
+// against the go binary that actually runs, GOENV, proxy and checksum
 // settings, cgo's compiler, GOTOOLCHAIN against go.mod, and a BuildKit-capable
 // docker client. It reads only the environment it is given, so tests craft one.
 package doctor

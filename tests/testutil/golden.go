@@ -45,3 +45,14 @@ func Golden(t *testing.T, got []byte) {
 		t.Errorf("%s mismatch (-want +got):\n%s\nrun 'make golden' if the change is intended", path, diff)
 	}
 }
+
+// ReadGolden returns the golden file of another test, named as t.Name() would name it
+// ("TestInit/embed"), for checks that documentation quotes it.
+func ReadGolden(t *testing.T, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(packageDir, "testdata", filepath.FromSlash(name)+".golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
