@@ -5,8 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/berth-dev/berth/generator/descriptor"
 	"github.com/berth-dev/berth/generator/finding"
+	"github.com/berth-dev/berth/generator/pipeline"
 )
 
 type validateOptions struct {
@@ -20,7 +20,7 @@ func NewCmdValidate() *cobra.Command {
 	o := &validateOptions{}
 	cmd := &cobra.Command{
 		Use:   "validate [-f service.yaml] [FILE...] [--output text|json|sarif]",
-		Short: "Check descriptors against the schema and berth's rules",
+		Short: "Check descriptors as generate would (schema, rules, the .dockerignore proof, the chart's schema), writing nothing",
 		Example: `  berth validate -f examples/hello/service.yaml
   berth validate examples/*/service.yaml
   berth validate --output json service.yaml`,
@@ -47,7 +47,7 @@ func runValidate(cmd *cobra.Command, files []string, output string) error {
 	}
 	var all finding.List
 	for _, f := range files {
-		_, found, err := descriptor.LoadFile(f)
+		found, err := pipeline.ValidateFile(f)
 		if err != nil {
 			return err
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/berth-dev/berth/generator/gomod"
 	"github.com/berth-dev/berth/generator/model"
+	"github.com/berth-dev/berth/generator/readfile"
 )
 
 // Defaults, in one place; service.schema.json's descriptions state the same values.
@@ -31,7 +32,7 @@ func normalize(file string, s *spec, mod *gomod.Module, vendor gomod.VendorState
 	svc := &model.Service{
 		Name:        s.Metadata.Name,
 		Description: s.Metadata.Description,
-		Source:      path.Base(file),
+		Source:      model.OneLine(path.Base(file)),
 		Build:       normalizeBuild(s, mod, vendor, repo),
 		Ports:       normalizePorts(s),
 		Env:         stringValues(s.Env),
@@ -161,7 +162,7 @@ func normalizeConfig(s *spec, repo fs.FS) *model.Config {
 	for _, name := range sortedKeys(s.Config.Files) {
 		f := model.ConfigFile{Name: name, Source: s.Config.Files[name]}
 		if repo != nil {
-			data, _ := fs.ReadFile(repo, path.Clean(f.Source)) // readability checked by ruleConfigFiles
+			data, _ := readfile.Regular(repo, path.Clean(f.Source), maxConfigBytes) // checked by ruleConfigFiles
 			f.Data = string(data)
 		}
 		c.Files = append(c.Files, f)

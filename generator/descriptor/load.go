@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -16,16 +15,33 @@ import (
 	"github.com/berth-dev/berth/generator/finding"
 	"github.com/berth-dev/berth/generator/gomod"
 	"github.com/berth-dev/berth/generator/model"
+	"github.com/berth-dev/berth/generator/readfile"
 )
 
 // LoadFile reads a descriptor from disk; the repository checks (go.mod, vendor/,
 // packages, config files) look at the descriptor's directory.
 func LoadFile(name string) (*model.Service, finding.List, error) {
-	src, err := os.ReadFile(name)
+	src, repo, done, err := Open(name)
 	if err != nil {
-		return nil, nil, fmt.Errorf("reading descriptor: %w", err)
+		return nil, nil, err
 	}
-	return Load(name, src, os.DirFS(filepath.Dir(name)))
+	defer done()
+	return Load(name, src, repo)
+}
+
+// Open reads a descriptor from disk, at most one byte over MaxBytes so that Load refuses
+// a larger one with a location, and opens its directory as the repository, refusing
+// paths (symbolic links included) that lead outside it. done releases the directory.
+func Open(name string) (src []byte, repo fs.FS, done func(), err error) {
+	src, err = readfile.Local(name, MaxBytes+1)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("reading descriptor: %w", err)
+	}
+	repo, done, err = readfile.Dir(filepath.Dir(name))
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("opening the descriptor's directory: %w", err)
+	}
+	return src, repo, done, nil
 }
 
 // Load validates src (named file in messages) and returns the model. repo is the

@@ -2,6 +2,7 @@ package descriptor
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -10,10 +11,13 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/berth-dev/berth/generator/finding"
 	"github.com/berth-dev/berth/generator/gomod"
 	"github.com/berth-dev/berth/generator/model"
+	"github.com/berth-dev/berth/generator/readfile"
+	"github.com/moby/patternmatcher"
 )
 
 // ruleContext is what every semantic rule reads and where it reports.
@@ -50,6 +54,31 @@ var rules = []func(*ruleContext){
 	ruleIngress,
 	ruleConfigFiles,
 	ruleLdflags,
+	ruleDockerignore,
+}
+
+// checkPattern compiles a .dockerignore pattern the way Docker does; the matcher
+// compiles lazily, so one match forces it.
+func checkPattern(p string) error {
+	pm, err := patternmatcher.New([]string{strings.TrimPrefix(p, "!")})
+	if err != nil {
+		return err
+	}
+	_, err = pm.MatchesOrParentMatches("go.mod")
+	return err
+}
+
+// ruleDockerignore: each pattern must be one Docker's pattern matcher accepts, or the
+// .dockerignore check (and docker build) fails on it.
+func ruleDockerignore(c *ruleContext) {
+	if c.env {
+		return
+	}
+	for i, p := range c.s.Build.Ignore {
+		if err := checkPattern(p); err != nil {
+			c.errorf(fmt.Sprintf("/build/dockerignore/%d", i), valueNode, "%q is not a pattern Docker accepts: %v", p, err)
+		}
+	}
 }
 
 func ruleBinaries(c *ruleContext) {
@@ -470,9 +499,16 @@ func ruleConfigFiles(c *ruleContext) {
 			c.errorf(p, valueNode, "%s leaves the descriptor's directory", src)
 			continue
 		}
-		data, err := fs.ReadFile(c.repo, clean)
-		if err != nil {
+		data, err := readfile.Regular(c.repo, clean, maxConfigBytes)
+		switch {
+		case errors.Is(err, readfile.ErrTooLarge):
+			c.errorf(p, valueNode, "%s is larger than 512 KiB; a ConfigMap is the wrong place for this much data", src)
+			continue
+		case err != nil:
 			c.errorf(p, valueNode, "cannot read %s: %v", src, unwrapPathError(err))
+			continue
+		case !utf8.Valid(data):
+			c.errorf(p, valueNode, "%s is not UTF-8 text (invalid byte at offset %d); ConfigMap data must be UTF-8", src, invalidUTF8At(data))
 			continue
 		}
 		total += len(data)
@@ -481,6 +517,18 @@ func ruleConfigFiles(c *ruleContext) {
 			return
 		}
 	}
+}
+
+// invalidUTF8At is the offset of the first byte that is not valid UTF-8.
+func invalidUTF8At(data []byte) int {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(data)
 }
 
 func unwrapPathError(err error) error {

@@ -17,9 +17,9 @@ import (
 )
 
 const (
-	maxSourceBytes = 1 << 20
-	maxNodes       = 100_000 // after alias expansion; stops "billion laughs" documents
-	maxDepth       = 64
+	MaxBytes = 1 << 20
+	maxNodes = 100_000 // after alias expansion; stops "billion laughs" documents
+	maxDepth = 64
 )
 
 // yaml11Bools are the words YAML 1.1 readers (Helm, many CI tools) turn into booleans
@@ -47,7 +47,7 @@ type document struct {
 // traps that make one reader see something other than another.
 func parseYAML(file string, src []byte) (*document, finding.List) {
 	doc := &document{file: file, flagged: map[*yaml.Node]bool{}}
-	if len(src) > maxSourceBytes {
+	if len(src) > MaxBytes {
 		return doc, finding.List{doc.at(nil, "/", "file is larger than 1 MiB; a descriptor is a few dozen lines")}
 	}
 	if len(bytes.TrimSpace(src)) == 0 {

@@ -22,7 +22,7 @@ var templates embed.FS
 const AirVersion = "v1.67.4"
 
 var dockerfileTemplate = template.Must(
-	template.New("Dockerfile.tmpl").Option("missingkey=error").Funcs(sprig.TxtFuncMap()).ParseFS(templates, "templates/Dockerfile.tmpl"),
+	template.New("Dockerfile.tmpl").Option("missingkey=error").Funcs(sprig.TxtFuncMap()).Funcs(template.FuncMap{"dockerQuote": DockerQuote}).ParseFS(templates, "templates/Dockerfile.tmpl"),
 )
 
 // view is what the template sees: every decision made here in Go, the template only
@@ -131,13 +131,29 @@ func devEntrypoint(svc *model.Service, tags []string) (string, error) {
 	return string(data), err
 }
 
+// DockerQuote writes s as one double-quoted Dockerfile word that BuildKit reads back as
+// exactly s: a backslash escapes the quote, the backslash itself and $, so no variable
+// is expanded (LABEL and ARG values are expanded like shell words).
+func DockerQuote(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		if r == '"' || r == '\\' || r == '$' {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
 // sourceURL defaults the image's source label to the https form of the Argo CD
 // repository, when there is one.
 func sourceURL(svc *model.Service) string {
 	if svc.ArgoCD == nil || !strings.HasPrefix(svc.ArgoCD.RepoURL, "https://") {
-		return `""`
+		return DockerQuote("")
 	}
-	return strings.TrimSuffix(svc.ArgoCD.RepoURL, ".git")
+	return DockerQuote(strings.TrimSuffix(svc.ArgoCD.RepoURL, ".git"))
 }
 
 // tidy trims trailing blanks and ends the file with exactly one newline.

@@ -2,6 +2,12 @@
 // applied, maps turned into sorted slices, no YAML and no I/O.
 package model
 
+import (
+	"strconv"
+	"unicode"
+	"unicode/utf8"
+)
+
 // Service is one validated, defaulted descriptor, or one environment's view of it.
 type Service struct {
 	Name        string
@@ -198,4 +204,19 @@ func (s *Service) EnvironmentNames() []string {
 		names = append(names, e.Name)
 	}
 	return names
+}
+
+// OneLine returns s unchanged when it is printable text, else Go-quoted: a value that
+// goes into a comment or a header (a descriptor's file name) can then never start a new
+// line, whatever line breaks (CR, NEL, U+2028) or control characters it holds.
+func OneLine(s string) string {
+	for _, r := range s {
+		if !unicode.IsPrint(r) && r != ' ' {
+			return strconv.Quote(s)
+		}
+	}
+	if !utf8.ValidString(s) {
+		return strconv.Quote(s)
+	}
+	return s
 }

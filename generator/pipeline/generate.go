@@ -5,11 +5,10 @@
 package pipeline
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
-	"path/filepath"
 
 	"github.com/berth-dev/berth/generator/descriptor"
 	"github.com/berth-dev/berth/generator/dockerfile"
@@ -27,11 +26,12 @@ type Result struct {
 
 // GenerateFile reads a descriptor from disk and generates its files.
 func GenerateFile(name string) (*Result, error) {
-	src, err := os.ReadFile(name)
+	src, repo, done, err := descriptor.Open(name)
 	if err != nil {
-		return nil, fmt.Errorf("reading descriptor: %w", err)
+		return nil, err
 	}
-	return Generate(name, src, os.DirFS(filepath.Dir(name)))
+	defer done()
+	return Generate(name, src, repo)
 }
 
 // Generate validates src and renders every file. Problems with the descriptor come
@@ -96,4 +96,20 @@ func ignoreDiagnostics(name string, src []byte, problems []dockerfile.IgnoreProb
 			fmt.Sprintf("%s; add \"!%s\" to build.dockerignore to keep it", p.String(), p.File)))
 	}
 	return diags.Sorted()
+}
+
+// ValidateFile checks a descriptor as generate would, writing nothing: everything
+// generate refuses (the schema, the rules, the .dockerignore proof, the chart's schema)
+// validate refuses first. It returns every finding, warnings included; the error is for
+// failures that are not the descriptor's fault.
+func ValidateFile(name string) (finding.List, error) {
+	res, err := GenerateFile(name)
+	var findings finding.List
+	switch {
+	case errors.As(err, &findings):
+		return findings, nil
+	case err != nil:
+		return nil, err
+	}
+	return res.Warnings, nil
 }

@@ -3,13 +3,13 @@ package pipeline
 import (
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 
 	"github.com/berth-dev/berth/generator/descriptor"
 	"github.com/berth-dev/berth/generator/detect"
 	"github.com/berth-dev/berth/generator/dockerfile"
 	"github.com/berth-dev/berth/generator/model"
+	"github.com/berth-dev/berth/generator/readfile"
 	"github.com/berth-dev/berth/generator/scaffold"
 )
 
@@ -38,7 +38,11 @@ func Init(dir string, opts scaffold.Options) (*Drafted, error) {
 	if err != nil {
 		return nil, err
 	}
-	ctx := os.DirFS(dir)
+	ctx, done, err := readfile.Dir(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	svc, diags, err := descriptor.Load(file, data, ctx)
 	if err != nil {
 		return nil, err

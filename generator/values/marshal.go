@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"go.yaml.in/yaml/v3"
 
@@ -69,7 +70,7 @@ func node(v any) (*yaml.Node, error) {
 		}
 		return n, nil
 	case string:
-		if strings.Contains(t, "\n") {
+		if strings.Contains(t, "\n") && blockSafe(t) {
 			return stringNode(t, yaml.LiteralStyle), nil
 		}
 		return stringNode(t, yaml.DoubleQuotedStyle), nil
@@ -86,6 +87,22 @@ func node(v any) (*yaml.Node, error) {
 		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!float", Value: strconv.FormatFloat(t, 'g', -1, 64)}, nil
 	}
 	return nil, fmt.Errorf("cannot write %T as a value", v)
+}
+
+// blockSafe reports whether a literal block holds s exactly for every reader: printable
+// text and plain newlines only. A YAML 1.1 reader (Helm's) also breaks lines at CR, NEL,
+// U+2028 and U+2029, and a block cannot carry control characters or a BOM; such text
+// is written double-quoted, where each is an escape.
+func blockSafe(s string) bool {
+	for _, r := range s {
+		if r == '\n' || r == '\t' {
+			continue
+		}
+		if !unicode.IsPrint(r) && r != ' ' || r == '\ufeff' {
+			return false
+		}
+	}
+	return true
 }
 
 // plainKey matches keys that read as the same string in YAML 1.1 and 1.2 unquoted.

@@ -278,7 +278,10 @@ Config file data without deleted (null) entries, as YAML; empty when there is no
 {{- $_ := set $data $name ($content | toString) }}
 {{- end }}
 {{- end }}
-{{- with $data }}
-{{- toYaml . }}
+{{- /* Each value is one double-quoted scalar (Go quoting: every control character,
+NEL, U+2028 and U+2029 escaped), so any UTF-8 text reaches the ConfigMap exactly;
+toYaml would write line breaks that YAML 1.1 readers split differently. */}}
+{{- range $name := keys $data | sortAlpha }}
+{{ $name | quote }}: {{ get $data $name | quote }}
 {{- end }}
 {{- end }}
