@@ -213,3 +213,22 @@ func TestHostilePaths(t *testing.T) {
 		}
 	})
 }
+
+// TestInitFIFOInModule: a FIFO named like a Go file makes go list block forever; berth
+// init stops it after BERTH_GO_LIST_TIMEOUT and says why.
+func TestInitFIFOInModule(t *testing.T) {
+	dir := t.TempDir()
+	for name, data := range map[string]string{"go.mod": "module example.com/fifo\n\ngo 1.26\n", "main.go": "package main\n\nfunc main() {}\n"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := syscall.Mkfifo(filepath.Join(dir, "zz.go"), 0o644); err != nil {
+		t.Skipf("no FIFOs here: %v", err)
+	}
+	t.Setenv("BERTH_GO_LIST_TIMEOUT", "3s")
+	code, _, stderr := runBerthTimeout(t, 60*time.Second, dir, "init", "--dry-run")
+	if code != 1 || !strings.Contains(stderr, "did not finish within 3s") || !strings.Contains(stderr, "FIFO") {
+		t.Errorf("exit %d:\n%s", code, stderr)
+	}
+}

@@ -2,6 +2,7 @@ package detect
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"time"
 )
 
 // listedPackage is the part of `go list -json` output berth reads (see `go help list`).
@@ -46,15 +48,33 @@ func goList(dir string, vendor bool, args ...string) ([]*listedPackage, error) {
 	if vendor {
 		mode = "-mod=vendor"
 	}
-	cmd := exec.Command(goBin, append([]string{"list", "-e", "-json=" + listFields, mode}, args...)...)
+	limit := goListTimeout()
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, goBin, append([]string{"list", "-e", "-json=" + listFields, mode}, args...)...)
+	cmd.WaitDelay = time.Second // a child holding the pipes open cannot keep berth waiting
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=amd64", "CGO_ENABLED=1", "GOWORK=off", "GOFLAGS=")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("go list %s in %s did not finish within %v: a file it reads may be a named pipe (FIFO) or a device, or the file system hangs; remove it, or set %s to wait longer", strings.Join(args, " "), dir, limit, goListTimeoutVar)
+		}
 		return nil, fmt.Errorf("go list %s in %s: %w: %s", strings.Join(args, " "), dir, err, strings.TrimSpace(stderr.String()))
 	}
 	return decodePackages(&stdout)
+}
+
+// goListTimeoutVar names the environment variable that sets how long go list may run.
+const goListTimeoutVar = "BERTH_GO_LIST_TIMEOUT"
+
+// goListTimeout: a large module lists in seconds; minutes mean something blocks.
+func goListTimeout() time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(goListTimeoutVar)); err == nil && d > 0 {
+		return d
+	}
+	return 3 * time.Minute
 }
 
 func decodePackages(r io.Reader) ([]*listedPackage, error) {

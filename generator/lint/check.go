@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"maps"
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
@@ -18,6 +19,7 @@ type checker struct {
 	findings finding.List
 	runs     []goRun // every go command of every RUN; read once, see goRuns
 	runsRead bool
+	envs     map[*instructions.Stage]map[string]envVar // each stage's whole environment, once
 }
 
 func (c *checker) report(file string, line int, rule finding.Rule, format string, args ...any) {
@@ -43,12 +45,33 @@ type envVar struct {
 
 // stageEnv is what ENV and ARG set in a stage and the stages it derives from, up to
 // (not including) the instruction at index upto (-1 for all).
+// The result is the caller's to change.
 func (c *checker) stageEnv(s *instructions.Stage, upto int) map[string]envVar {
+	if upto < 0 {
+		return maps.Clone(c.wholeEnv(s))
+	}
+	return c.addEnv(s, upto)
+}
+
+// wholeEnv is stageEnv of a whole stage, computed once per stage: a chain of stages
+// then costs one pass, not one per stage below it.
+func (c *checker) wholeEnv(s *instructions.Stage) map[string]envVar {
+	if env, ok := c.envs[s]; ok {
+		return env
+	}
+	if c.envs == nil {
+		c.envs = map[*instructions.Stage]map[string]envVar{}
+	}
+	env := c.addEnv(s, -1)
+	c.envs[s] = env
+	return env
+}
+
+// addEnv is the parent's whole environment plus what s sets before index upto.
+func (c *checker) addEnv(s *instructions.Stage, upto int) map[string]envVar {
 	out := map[string]envVar{}
 	if parent := c.df.parent(s); parent != nil {
-		for k, v := range c.stageEnv(parent, -1) {
-			out[k] = v
-		}
+		maps.Copy(out, c.wholeEnv(parent))
 	}
 	for i, cmd := range s.Commands {
 		if upto >= 0 && i >= upto {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 
 	yaml "go.yaml.in/yaml/v3"
 )
@@ -22,7 +21,7 @@ func ReadConfig(name string) (Config, error) {
 	if !explicit {
 		name = ConfigFile
 	}
-	data, err := os.ReadFile(name)
+	data, err := readLimited(name)
 	if errors.Is(err, fs.ErrNotExist) && !explicit {
 		return cfg, nil
 	}

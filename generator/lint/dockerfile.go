@@ -16,6 +16,13 @@ type dockerfile struct {
 	name   string
 	stages []instructions.Stage
 	args   []instructions.ArgCommand
+	// Stage relations, resolved once so that rules walk them in constant time per step
+	// (a file of thousands of chained stages must not take minutes).
+	index    map[*instructions.Stage]int
+	parents  []int          // the stage each one is built FROM, or -1
+	children [][]int        // the stages built FROM each one
+	roots    []string       // the external image each stage starts from
+	byName   map[string]int // lower-cased stage name → its first definition
 }
 
 func parseDockerfile(name string, data []byte) (*dockerfile, error) {
@@ -37,7 +44,32 @@ func parseDockerfile(name string, data []byte) (*dockerfile, error) {
 			}
 		}
 	}
-	return &dockerfile{name: name, stages: stages, args: args}, nil
+	d := &dockerfile{name: name, stages: stages, args: args}
+	d.resolve()
+	return d, nil
+}
+
+// resolve links every stage to the one it is built FROM. As in BuildKit, a name refers
+// only to a stage defined earlier, so the links cannot form a cycle.
+func (d *dockerfile) resolve() {
+	n := len(d.stages)
+	d.index = make(map[*instructions.Stage]int, n)
+	d.parents, d.children, d.roots = make([]int, n), make([][]int, n), make([]string, n)
+	d.byName = map[string]int{}
+	for i := range d.stages {
+		s := &d.stages[i]
+		d.index[s] = i
+		d.parents[i], d.roots[i] = -1, s.BaseName
+		if p, ok := d.byName[strings.ToLower(s.BaseName)]; ok {
+			d.parents[i], d.roots[i] = p, d.roots[p]
+			d.children[p] = append(d.children[p], i)
+		}
+		if name := strings.ToLower(s.Name); name != "" {
+			if _, taken := d.byName[name]; !taken {
+				d.byName[name] = i
+			}
+		}
+	}
 }
 
 // final is the stage docker build produces without --target: the last one.
@@ -48,29 +80,34 @@ func (d *dockerfile) final() *instructions.Stage {
 	return &d.stages[len(d.stages)-1]
 }
 
-// baseImage follows FROM <stage> back to the external image a stage starts from.
-func (d *dockerfile) baseImage(s *instructions.Stage) string {
-	for parent := d.parent(s); parent != nil; parent = d.parent(s) {
-		s = parent
-	}
-	return s.BaseName
+// baseImage is the external image a stage starts from, through FROM <stage>.
+func (d *dockerfile) baseImage(s *instructions.Stage) string { return d.roots[d.index[s]] }
+
+// parent is the stage a stage is built FROM, or nil for an image.
+func (d *dockerfile) parent(s *instructions.Stage) *instructions.Stage {
+	return d.stageAt(d.parents[d.index[s]])
 }
 
-// parent is the stage a stage is built FROM, or nil for an image. As in BuildKit,
-// only stages defined earlier count, so there is no cycle to follow.
-func (d *dockerfile) parent(s *instructions.Stage) *instructions.Stage {
-	return d.stageBefore(s, s.BaseName)
+// childrenOf are the stages built FROM s.
+func (d *dockerfile) childrenOf(s *instructions.Stage) []*instructions.Stage {
+	var out []*instructions.Stage
+	for _, i := range d.children[d.index[s]] {
+		out = append(out, &d.stages[i])
+	}
+	return out
+}
+
+func (d *dockerfile) stageAt(i int) *instructions.Stage {
+	if i < 0 {
+		return nil
+	}
+	return &d.stages[i]
 }
 
 // stageBefore finds a stage named name defined before s (COPY --from, FROM).
 func (d *dockerfile) stageBefore(s *instructions.Stage, name string) *instructions.Stage {
-	for i := range d.stages {
-		if &d.stages[i] == s {
-			return nil
-		}
-		if d.stages[i].Name != "" && strings.EqualFold(d.stages[i].Name, name) {
-			return &d.stages[i]
-		}
+	if i, ok := d.byName[strings.ToLower(name)]; ok && i < d.index[s] {
+		return &d.stages[i]
 	}
 	return nil
 }

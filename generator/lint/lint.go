@@ -1,12 +1,15 @@
 package lint
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"unicode/utf8"
 
 	"github.com/berth-dev/berth/generator/finding"
+	"github.com/berth-dev/berth/generator/readfile"
 )
 
 // Lint checks each path (a Dockerfile, Makefile, GitHub Actions workflow or GitLab
@@ -57,8 +60,24 @@ func expand(paths []string) ([]string, error) {
 	return out, nil
 }
 
+// maxFileBytes bounds what lint reads of one file: Dockerfiles, Makefiles and workflows
+// are kilobytes; a link to /dev/zero must not fill memory.
+const maxFileBytes = 4 << 20
+
+// readLimited reads a regular file of at most maxFileBytes.
+func readLimited(name string) ([]byte, error) {
+	data, err := readfile.Local(name, maxFileBytes+1)
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxFileBytes {
+		return nil, fmt.Errorf("%s: larger than %d MiB; not a Dockerfile, Makefile or CI workflow", name, maxFileBytes>>20)
+	}
+	return data, nil
+}
+
 func lintFile(name string, cfg Config) (finding.List, error) {
-	data, err := os.ReadFile(name)
+	data, err := readLimited(name)
 	if err != nil {
 		return nil, err
 	}
@@ -96,6 +115,45 @@ func scriptFindings(name string, scripts []script, cfg Config) finding.List {
 	return out
 }
 
+var ruleUnreadableText = finding.Rule{ID: "BG121", Severity: finding.Error, Title: "NUL byte or invalid UTF-8 in the file",
+	Why: "A Dockerfile is UTF-8 text. BuildKit's lexer stops at a NUL byte or reads invalid UTF-8 as replacement characters, so an instruction does something other than what the file seems to say.",
+	Fix: "Remove the byte, or save the file as UTF-8."}
+
+// unreadableText reports each line holding a NUL byte or invalid UTF-8, at its column.
+func unreadableText(name string, data []byte) finding.List {
+	var out finding.List
+	for i, line := range bytes.Split(data, []byte("\n")) {
+		if col := bytes.IndexByte(line, 0); col >= 0 {
+			f := ruleUnreadableText.At(name, i+1, "a NUL byte at column %d", col+1)
+			f.Column = col + 1
+			out = append(out, f)
+		}
+		if !utf8.Valid(line) {
+			col := invalidAt(line)
+			f := ruleUnreadableText.At(name, i+1, "invalid UTF-8 at column %d", col+1)
+			f.Column = col + 1
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// invalidAt is the byte offset of the first invalid UTF-8 sequence in b.
+func invalidAt(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
+}
+
+// maxBuildKitStages: real Dockerfiles have a handful of stages; BuildKit's linter is
+// quadratic in chained ones.
+const maxBuildKitStages = 256
+
 func lintDockerfile(name string, data []byte, cfg Config) (finding.List, error) {
 	df, err := parseDockerfile(name, data)
 	if err != nil {
@@ -104,13 +162,26 @@ func lintDockerfile(name string, data []byte, cfg Config) (finding.List, error) 
 	dir := filepath.Dir(name)
 	c := &checker{df: df, file: name, policy: cfg.BuildFlags, repo: readRepo(dir)}
 	for _, ig := range []string{name + ".dockerignore", filepath.Join(dir, ".dockerignore")} {
-		if data, err := os.ReadFile(ig); err == nil {
+		if data, err := readLimited(ig); err == nil {
 			c.ignore = parseIgnore(ig, data)
 			break
 		}
 	}
 	for _, rule := range dockerfileRules {
 		rule(c)
+	}
+	if text := unreadableText(name, data); len(text) > 0 {
+		// BuildKit's word lexer prints its own complaint about such bytes to stderr and
+		// reads on; berth reports them where they are instead and skips BuildKit's rules.
+		return append(c.findings, text...), nil
+	}
+	if len(df.stages) > maxBuildKitStages {
+		// BuildKit's linter resolves each stage through the whole chain before it: a
+		// file with thousands of stages would take minutes there, so it is skipped,
+		// and said so.
+		c.findings = append(c.findings, finding.Finding{File: name, Line: 1, Column: 1, Rule: "buildkit", Severity: finding.Warning,
+			Message: fmt.Sprintf("BuildKit's rules not run: %d stages, more than %d", len(df.stages), maxBuildKitStages)})
+		return c.findings, nil
 	}
 	bk, err := BuildKit(data)
 	if err != nil {

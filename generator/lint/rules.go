@@ -32,6 +32,7 @@ var Rules = []finding.Rule{
 	ruleSecrets,
 	ruleTrimpath,
 	ruleStripSymbols,
+	ruleUnreadableText,
 	rulePolicyRequired,
 	rulePolicyValue,
 	rulePolicyForbidden,

@@ -60,12 +60,9 @@ func (c *checker) userAfter(s *instructions.Stage, index int) (string, int) {
 			return u.User, lineOf(u)
 		}
 	}
-	for i := range c.df.stages {
-		child := &c.df.stages[i]
-		if c.df.parent(child) == s {
-			if u, line := c.userAfter(child, -1); u != "" {
-				return u, line
-			}
+	for _, child := range c.df.childrenOf(s) {
+		if u, line := c.userAfter(child, -1); u != "" {
+			return u, line
 		}
 	}
 	return "", 0

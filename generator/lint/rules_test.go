@@ -5,7 +5,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/berth-dev/berth/tests/testutil"
 )
@@ -206,4 +209,78 @@ func TestCheckSecrets(t *testing.T) {
 		{name: "netrc copied", dockerfile: build + "COPY .netrc /root/.netrc\n", want: []string{"BG118:2"}},
 		{name: "secret mount", dockerfile: build + "RUN --mount=type=secret,id=netrc,target=/root/.netrc go mod download\n"},
 	})
+}
+
+func TestUnreadableText(t *testing.T) {
+	got := unreadableText("Dockerfile", []byte("FROM scratch\nLABEL a=\"\xff\"\nRUN x\x00y\n"))
+	var where []string
+	for _, f := range got {
+		where = append(where, fmt.Sprintf("%s:%d:%d", f.Rule, f.Line, f.Column))
+	}
+	if want := []string{"BG121:2:10", "BG121:3:6"}; !slices.Equal(where, want) {
+		t.Errorf("got %v, want %v", where, want)
+	}
+	if unreadableText("Dockerfile", []byte("FROM scratch\nLABEL a=\"é\"\n")) != nil {
+		t.Error("valid UTF-8 reported")
+	}
+}
+
+// TestChainedStagesResolve: thousands of chained stages lint (the go env -w in the
+// first is seen by the USER at the end of the chain), BuildKit's rules are skipped and
+// said so. BenchmarkLintChainedStages measures the time.
+func TestChainedStagesResolve(t *testing.T) {
+	df, err := parseDockerfile("Dockerfile", chainedStages(3000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := df.baseImage(df.final()); got != "golang:1.26.8-trixie" {
+		t.Errorf("final stage's base image %q", got)
+	}
+	dir := t.TempDir()
+	name := filepath.Join(dir, "Dockerfile")
+	if err := os.WriteFile(name, chainedStages(3000), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	findings, err := Lint([]string{name}, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rules []string
+	for _, f := range findings {
+		rules = append(rules, f.Rule)
+	}
+	if !slices.Contains(rules, "buildkit") {
+		t.Errorf("BuildKit's skip not reported: %v", rules)
+	}
+}
+
+// TestLintRefusesNonRegularFiles: a FIFO or a link to /dev/zero named Dockerfile is
+// refused at once instead of hanging or filling memory.
+func TestLintRefusesNonRegularFiles(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo", "Dockerfile")
+	zero := filepath.Join(dir, "zero", "Dockerfile")
+	for _, p := range []string{fifo, zero} {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skipf("no FIFOs here: %v", err)
+	}
+	if err := os.Symlink("/dev/zero", zero); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{fifo, zero} {
+		done := make(chan error, 1)
+		go func() { _, err := Lint([]string{p}, Config{}); done <- err }()
+		select {
+		case err := <-done:
+			if err == nil || !strings.Contains(err.Error(), "not a regular file") {
+				t.Errorf("%s: %v", p, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("lint of %s hangs", p)
+		}
+	}
 }

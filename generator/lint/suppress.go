@@ -1,7 +1,6 @@
 package lint
 
 import (
-	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -65,7 +64,7 @@ func suppress(findings finding.List, disabled []string) finding.List {
 		}
 		s, ok := cache[f.File]
 		if !ok {
-			data, _ := os.ReadFile(f.File)
+			data, _ := readLimited(f.File)
 			s = readSuppressions(data)
 			cache[f.File] = s
 		}
