@@ -71,23 +71,9 @@ func Compare(dir string, files []File) ([]Change, error) {
 	return out, nil
 }
 
-// Write stores every changed file atomically (temporary file, then rename) and
-// leaves unchanged files untouched, so their modification times stay.
-func Write(dir string, files []File) ([]Change, error) {
-	changes, err := Compare(dir, files)
-	if err != nil {
-		return nil, err
-	}
-	for i, c := range changes {
-		if c.Status == Unchanged {
-			continue
-		}
-		if err := writeAtomic(dir, files[i], true); err != nil {
-			return nil, err
-		}
-	}
-	return changes, nil
-}
+// ErrInterrupted means a Write was killed after committing its plan; the next Write
+// (or Recover) finishes it.
+var ErrInterrupted = errors.New("an earlier berth generate was interrupted; run berth generate to finish it")
 
 // ErrExists is Create's refusal to replace a file.
 var ErrExists = errors.New("already exists")
@@ -108,7 +94,7 @@ func writeAtomic(dir string, f File, replace bool) error {
 	if _, err := resolve(dir, f.Path); err != nil { // the directories may be new
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(target), ".berth-*")
+	tmp, err := os.CreateTemp(filepath.Dir(target), tempPrefix+"*")
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", f.Path, err)
 	}
@@ -194,6 +180,9 @@ func within(root, p string) bool {
 // Stale returns the files that dir lacks or holds with other content: what --check
 // lists and --diff shows.
 func Stale(dir string, files []File) ([]Change, error) {
+	if Interrupted(dir) {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, journalName), ErrInterrupted)
+	}
 	changes, err := Compare(dir, files)
 	if err != nil {
 		return nil, err
