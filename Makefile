@@ -6,7 +6,7 @@ BIN         := bin/berth
 GOLDEN_PKGS = $(shell $(GO) list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... | grep tests/testutil | cut -d' ' -f1)
 EXAMPLES    := $(wildcard examples/*/service.yaml)
 
-.PHONY: all build test unit check-examples golden chart-readme fmt fmt-check vet tidy-check fuzz tools bench
+.PHONY: all build test unit check-examples golden chart-readme fmt fmt-check vet tidy-check fuzz fuzz-smoke tools bench
 
 # Pinned tools the tests run (tests/tools_test.go names the same paths). Each version gets
 # its own directory, so a bump installs anew.
@@ -24,7 +24,7 @@ build:
 	$(GO) build -o $(BIN) .
 
 ## test: formatting, vet, go.mod tidy, every Go test, and the committed example outputs are current
-test: tools fmt-check vet tidy-check unit check-examples
+test: tools fmt-check vet tidy-check unit check-examples fuzz-smoke
 
 ## tools: kube-score, the oldest (3.16) and newest (4.x) Helm CLIs the chart supports, the SARIF schema
 tools: $(TOOLS)
@@ -76,6 +76,14 @@ tidy-check:
 FUZZTIME ?= 5m
 fuzz:
 	$(GO) test ./generator/descriptor -run '^$$' -fuzz FuzzLoad -fuzztime $(FUZZTIME)
+
+## fuzz-smoke: every fuzz target for a bounded time in make test (about 60 s in all); a
+## failing input lands in the package's testdata/fuzz and replays on every go test
+fuzz-smoke:
+	$(GO) test ./generator/descriptor -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime 30s
+	$(GO) test ./generator/dockerfile -run '^$$' -fuzz '^FuzzRender$$' -fuzztime 10s
+	$(GO) test ./generator/values -run '^$$' -fuzz '^FuzzMarshal$$' -fuzztime 10s
+	$(GO) test ./generator/lint -run '^$$' -fuzz '^FuzzLint$$' -fuzztime 10s
 
 ## bench: in-process benchmarks (generate, render) and the Docker rebuild benchmark; see BENCHMARKS.md
 bench: build tools

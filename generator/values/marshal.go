@@ -12,6 +12,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/berth-dev/berth/generator/model"
 	"github.com/berth-dev/berth/generator/yamlenc"
 )
 
@@ -26,7 +27,7 @@ func Marshal(header string, v map[string]any) ([]byte, error) {
 	}
 	var buf bytes.Buffer
 	for _, line := range strings.Split(strings.TrimRight(header, "\n"), "\n") {
-		buf.WriteString(strings.TrimRight("# "+line, " ") + "\n")
+		buf.WriteString(strings.TrimRight("# "+model.OneLine(line), " ") + "\n") // a comment cannot hold control characters
 	}
 	if len(v) == 0 {
 		buf.WriteString("{}\n")
