@@ -207,7 +207,7 @@ func TestHostilePaths(t *testing.T) {
 		})
 	}
 	t.Run("build.context=/tmp", func(t *testing.T) {
-		src := bytes.Replace(hostileDescriptor("", ""), []byte("  main: .\n"), []byte("  main: .\n  context: /tmp\n"), 1)
+		src := bytes.Replace(hostileDescriptor("", ""), []byte("  main: \".\"\n"), []byte("  main: \".\"\n  context: /tmp\n"), 1)
 		if g := runHostile(t, src, []byte("a: b\n"), "/build/context"); g != nil {
 			t.Error("accepted")
 		}

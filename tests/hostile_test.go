@@ -35,33 +35,38 @@ import (
 const hostileBase = `apiVersion: berth.dev/v1alpha1
 kind: Service
 metadata:
-  name: hostile
+  name: "@name@"
   description: "@description@"
 build:
-  go: "1.26"
-  main: .
+  go: "@go@"
+  main: "@main@"
   tags: ["@tag@"]
   ldflags: ["-X main.version=@ldflag@"]
   goprivate: ["@goprivate@"]
   dockerignore: ["@dockerignore@"]
 image:
   repository: "@repository@"
-  tag: "@tag@"
+  tag: "@imageTag@"
+  builderImage: "@builderImage@"
+  runtimeImage: "@runtimeImage@"
+  syntax: "@syntax@"
 ports:
   http: 8080
 env:
   GREETING: "@env@"
+  "@envKey@": "x"
 secrets:
   DB_PASSWORD: {secret: "@secretName@", key: "@secretKey@"}
 config:
   mountPath: "@mountPath@"
   files:
     app.yaml: config/app.yaml
+    "@configKey@": config/app.yaml
 health:
   docker: ["/hostile", "@docker@"]
   liveness: {exec: ["/hostile", "@exec@"]}
   readiness: {http: "@httpPath@", port: http}
-ingress: {host: "@host@", path: "@ingressPath@", port: http}
+ingress: {host: "@host@", path: "@ingressPath@", port: http, className: "@className@", tls: "@tls@"}
 environments:
   dev:
     env:
@@ -77,7 +82,18 @@ argocd:
 
 // hostileFields are the fields, their JSON pointers and benign values.
 var hostileFields = []struct{ marker, pointer, benign string }{
+	{"name", "/metadata/name", "hostile"},
 	{"description", "/metadata/description", "hello"},
+	{"go", "/build/go", "1.26"},
+	{"main", "/build/main", "."},
+	{"imageTag", "/image/tag", "1.0.0"},
+	{"builderImage", "/image/builderImage", "golang:1.26.8-trixie"},
+	{"runtimeImage", "/image/runtimeImage", "gcr.io/distroless/static-debian13:nonroot"},
+	{"syntax", "/image/syntax", "docker/dockerfile:1.12"},
+	{"envKey", "/env", "EXTRA"},
+	{"configKey", "/config/files", "extra.yaml"},
+	{"className", "/ingress/className", "nginx"},
+	{"tls", "/ingress/tls", "api-tls"},
 	{"tag", "/build/tags/0", "netgo"},
 	{"ldflag", "/build/ldflags/0", "v1"},
 	{"goprivate", "/build/goprivate/0", "github.com/acme/x"},
@@ -165,7 +181,9 @@ type generated struct {
 	renderKeys   []string
 }
 
-var locatedLine = regexp.MustCompile(`^service\.yaml:[0-9]+:[0-9]+: (/[^:]*): `)
+// locatedLine is file:line:col: path: message; a path with a line break or a control
+// character in a key is Go-quoted.
+var locatedLine = regexp.MustCompile(`^service\.yaml:[0-9]+:[0-9]+: (/.*?|".*?"): `)
 
 // runHostile generates the descriptor src in a repository with the config content and
 // checks refusal or round trip; it returns what was generated, or nil when refused.
@@ -204,7 +222,11 @@ func checkRefusal(t *testing.T, code int, stderr, out, pointer string) {
 		}
 	}
 	if m := locatedLine.FindStringSubmatch(lines[0]); m != nil && pointer != "" {
-		if path := m[1]; path != "/" && !strings.HasPrefix(path, pointer) && !strings.HasPrefix(pointer, path) {
+		path := m[1]
+		if unquoted, err := strconv.Unquote(path); err == nil {
+			path = unquoted
+		}
+		if path != "/" && !strings.HasPrefix(path, pointer) && !strings.HasPrefix(pointer, path) {
 			t.Errorf("refusal located at %s, not at %s: %s", path, pointer, truncate(lines[0]))
 		}
 	}

@@ -12,8 +12,8 @@ import (
 // repository reader serves init and lint, a step never imports another step, and only
 // the pipeline joins steps. A new package must be placed here.
 var layers = map[string]int{
-	"model": 0, "finding": 0, "gomod": 0, "output": 0, "yamlenc": 0, "readfile": 0,
-	"detect":     1,
+	"model": 0, "gomod": 0, "output": 0, "yamlenc": 0, "readfile": 0,
+	"finding": 1, "detect": 1,
 	"descriptor": 2, "dockerfile": 2, "values": 2, "chart": 2, "scaffold": 2, "lint": 2, "doctor": 2,
 	"pipeline": 3,
 	"cli":      4,

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -64,9 +65,26 @@ func validateSchema(doc *document, loc locator, value any) (finding.List, error)
 	if !errors.As(err, &ve) {
 		return nil, fmt.Errorf("validating against the descriptor schema: %w", err)
 	}
+	unescapeLocations(ve)
 	r := reporter{doc: doc, loc: loc, cs: cs, value: value}
 	r.walk(ve)
 	return r.diags, nil
+}
+
+// unescapeLocations undoes the URL escaping jsonschema v5 applies to each token of an
+// instance location, so that paths name keys as written (a key with '{' or '?' in it)
+// and stay plain JSON pointers like the rules' own.
+func unescapeLocations(e *jsonschema.ValidationError) {
+	tokens := strings.Split(e.InstanceLocation, "/")
+	for i, t := range tokens {
+		if u, err := url.PathUnescape(t); err == nil {
+			tokens[i] = u
+		}
+	}
+	e.InstanceLocation = strings.Join(tokens, "/")
+	for _, c := range e.Causes {
+		unescapeLocations(c)
+	}
 }
 
 type reporter struct {

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/berth-dev/berth/generator/model"
 )
 
 // Severity says whether a finding fails the command (an error) or is only reported.
@@ -59,12 +61,14 @@ type Finding struct {
 // file:line:col: path: rule: [warning: ]message, each part only when known.
 func (f Finding) String() string {
 	var b strings.Builder
+	// A file name or a descriptor key may hold a line break: quoted, it cannot start a
+	// line of its own that an editor or a CI annotator would read as another finding.
 	if f.File != "" {
-		fmt.Fprintf(&b, "%s:%d:%d: ", f.File, max(f.Line, 1), max(f.Column, 1))
+		fmt.Fprintf(&b, "%s:%d:%d: ", model.OneLine(f.File), max(f.Line, 1), max(f.Column, 1))
 	}
 	for _, part := range []string{f.Path, f.Rule} {
 		if part != "" {
-			b.WriteString(part + ": ")
+			b.WriteString(model.OneLine(part) + ": ")
 		}
 	}
 	if f.Severity == Warning {
