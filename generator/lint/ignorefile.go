@@ -2,6 +2,8 @@ package lint
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/moby/patternmatcher"
 )
@@ -17,8 +19,8 @@ func parseIgnore(name string, data []byte) *ignoreFile {
 	f := &ignoreFile{name: name}
 	for i, raw := range strings.Split(string(data), "\n") {
 		p := strings.TrimSpace(raw)
-		if p == "" || strings.HasPrefix(p, "#") {
-			continue
+		if p == "" || strings.HasPrefix(p, "#") || !printable(p) {
+			continue // an unprintable pattern is reported as BG121, not matched
 		}
 		f.patterns = append(f.patterns, p)
 		f.lines = append(f.lines, i+1)
@@ -46,4 +48,18 @@ func (f *ignoreFile) excludes(file string) (line int, pattern string, excluded b
 		}
 	}
 	return 1, "?", true
+}
+
+// printable: no control character and valid UTF-8, which Docker's matcher (and its
+// text scanner, which complains on stderr) can read.
+func printable(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
 }

@@ -163,6 +163,7 @@ func lintDockerfile(name string, data []byte, cfg Config) (finding.List, error) 
 	c := &checker{df: df, file: name, policy: cfg.BuildFlags, repo: readRepo(dir)}
 	for _, ig := range []string{name + ".dockerignore", filepath.Join(dir, ".dockerignore")} {
 		if data, err := readLimited(ig); err == nil {
+			c.findings = append(c.findings, unreadableText(ig, data)...)
 			c.ignore = parseIgnore(ig, data)
 			break
 		}
