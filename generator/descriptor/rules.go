@@ -13,11 +13,12 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/moby/patternmatcher"
+
 	"github.com/berth-dev/berth/generator/finding"
 	"github.com/berth-dev/berth/generator/gomod"
 	"github.com/berth-dev/berth/generator/model"
 	"github.com/berth-dev/berth/generator/readfile"
-	"github.com/moby/patternmatcher"
 )
 
 // ruleContext is what every semantic rule reads and where it reports.
@@ -508,7 +509,7 @@ func ruleConfigFiles(c *ruleContext) {
 			c.errorf(p, valueNode, "cannot read %s: %v", src, unwrapPathError(err))
 			continue
 		case !utf8.Valid(data):
-			c.errorf(p, valueNode, "%s is not UTF-8 text (invalid byte at offset %d); ConfigMap data must be UTF-8", src, invalidUTF8At(data))
+			c.errorf(p, valueNode, "%s is not UTF-8 text (invalid byte at offset %d); ConfigMap data must be UTF-8", src, readfile.InvalidUTF8At(data))
 			continue
 		}
 		total += len(data)
@@ -517,18 +518,6 @@ func ruleConfigFiles(c *ruleContext) {
 			return
 		}
 	}
-}
-
-// invalidUTF8At is the offset of the first byte that is not valid UTF-8.
-func invalidUTF8At(data []byte) int {
-	for i := 0; i < len(data); {
-		r, size := utf8.DecodeRune(data[i:])
-		if r == utf8.RuneError && size <= 1 {
-			return i
-		}
-		i += size
-	}
-	return len(data)
 }
 
 func unwrapPathError(err error) error {

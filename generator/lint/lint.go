@@ -129,25 +129,13 @@ func unreadableText(name string, data []byte) finding.List {
 			out = append(out, f)
 		}
 		if !utf8.Valid(line) {
-			col := invalidAt(line)
+			col := readfile.InvalidUTF8At(line)
 			f := ruleUnreadableText.At(name, i+1, "invalid UTF-8 at column %d", col+1)
 			f.Column = col + 1
 			out = append(out, f)
 		}
 	}
 	return out
-}
-
-// invalidAt is the byte offset of the first invalid UTF-8 sequence in b.
-func invalidAt(b []byte) int {
-	for i := 0; i < len(b); {
-		r, size := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && size <= 1 {
-			return i
-		}
-		i += size
-	}
-	return len(b)
 }
 
 // maxBuildKitStages: real Dockerfiles have a handful of stages; BuildKit's linter is

@@ -10,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"unicode/utf8"
 )
 
 // ErrTooLarge is returned, wrapped, by Regular for a file over its limit.
@@ -85,4 +86,16 @@ func Dir(dir string) (fsys fs.FS, close func(), err error) {
 		return nil, nil, err
 	}
 	return root.FS(), func() { root.Close() }, nil
+}
+
+// InvalidUTF8At is the byte offset of the first invalid UTF-8 sequence in b, or len(b).
+func InvalidUTF8At(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
 }
