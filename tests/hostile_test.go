@@ -20,6 +20,7 @@ import (
 	sigsyaml "sigs.k8s.io/yaml"
 
 	"github.com/berth-dev/berth/generator/pipeline"
+	"github.com/berth-dev/berth/generator/values"
 )
 
 // The hostile corpus: every string field of the descriptor, and the content of a config
@@ -260,7 +261,7 @@ func readGenerated(t *testing.T, dir, out string) *generated {
 	for _, s := range stages {
 		g.dockerfile = append(g.dockerfile, s.Commands...)
 	}
-	for _, name := range []string{"deploy/values.yaml", "deploy/values-dev.yaml", "deploy/argocd/applicationset.yaml"} {
+	for _, name := range []string{values.File(""), values.File("dev"), values.ApplicationSetFile} {
 		var v map[string]any
 		if err := sigsyaml.Unmarshal(mustRead(t, filepath.Join(out, name)), &v); err != nil {
 			t.Fatalf("%s does not parse: %v", name, err)
@@ -270,9 +271,9 @@ func readGenerated(t *testing.T, dir, out string) *generated {
 			g.templates = bytes.Count(mustRead(t, filepath.Join(out, name)), []byte("{{"))
 		}
 		switch name {
-		case "deploy/values.yaml":
+		case values.File(""):
 			g.values = v
-		case "deploy/values-dev.yaml":
+		case values.File("dev"):
 			g.devValues = v
 		}
 	}

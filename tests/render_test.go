@@ -7,6 +7,7 @@ import (
 
 	"github.com/berth-dev/berth/generator/chart"
 	"github.com/berth-dev/berth/generator/pipeline"
+	"github.com/berth-dev/berth/generator/values"
 	"github.com/berth-dev/berth/tests/testutil"
 )
 
@@ -80,8 +81,8 @@ func TestRenderAsArgoCD(t *testing.T) {
 				}
 				out, stderr, err := runHelm(t, bin, "template", res.Service.Name, chartDir,
 					"--namespace", ns, "--kube-version", chart.DefaultKubeVersion, "--include-crds",
-					"-f", filepath.Join(dir, "deploy", "values.yaml"),
-					"-f", filepath.Join(dir, "deploy", "values-"+env+".yaml"))
+					"-f", filepath.Join(dir, filepath.FromSlash(values.File(""))),
+					"-f", filepath.Join(dir, filepath.FromSlash(values.File(env))))
 				if err != nil || stderr != "" {
 					t.Fatalf("helm template: %v\n%s", err, stderr)
 				}

@@ -20,6 +20,7 @@ import (
 	"github.com/berth-dev/berth/generator/chart"
 	"github.com/berth-dev/berth/generator/finding"
 	"github.com/berth-dev/berth/generator/pipeline"
+	"github.com/berth-dev/berth/generator/values"
 	"github.com/berth-dev/berth/tests/testutil"
 )
 
@@ -96,7 +97,7 @@ const cliDescriptors = 25
 
 // deletes reports whether an environment's overlay contains a null.
 func deletes(res *pipeline.Result, env string) bool {
-	f, _ := generatedFile(res, "deploy/values-"+env+".yaml")
+	f, _ := generatedFile(res, values.File(env))
 	return bytes.Contains(f, []byte(": null"))
 }
 
@@ -105,7 +106,7 @@ func deletes(res *pipeline.Result, env string) bool {
 func checkHelmCLIs(t *testing.T, clis []string, res *pipeline.Result, env string, src []byte) {
 	t.Helper()
 	dir := t.TempDir()
-	for _, name := range []string{"deploy/values.yaml", "deploy/values-" + env + ".yaml"} {
+	for _, name := range []string{values.File(""), values.File(env)} {
 		f, _ := generatedFile(res, name)
 		if err := os.WriteFile(filepath.Join(dir, filepath.Base(name)), f, 0o644); err != nil {
 			t.Fatal(err)
@@ -117,7 +118,7 @@ func checkHelmCLIs(t *testing.T, clis []string, res *pipeline.Result, env string
 	}
 	for _, bin := range clis {
 		out, stderr, err := runHelm(t, bin, "template", "svc", chartDir, "--namespace", "apps", "--kube-version", chart.DefaultKubeVersion,
-			"-f", filepath.Join(dir, "values.yaml"), "-f", filepath.Join(dir, "values-"+env+".yaml"))
+			"-f", filepath.Join(dir, filepath.Base(values.File(""))), "-f", filepath.Join(dir, filepath.Base(values.File(env))))
 		if err != nil {
 			t.Fatalf("%s template: %v\n%s\ndescriptor:\n%s", bin, err, stderr, src)
 		}
@@ -129,7 +130,7 @@ func checkHelmCLIs(t *testing.T, clis []string, res *pipeline.Result, env string
 
 func checkEnvironment(t *testing.T, ch *helmchart.Chart, res *pipeline.Result, env string, render bool, src []byte) {
 	t.Helper()
-	merged := helmMerge(t, res, "deploy/values.yaml", "deploy/values-"+env+".yaml")
+	merged := helmMerge(t, res, values.File(""), values.File(env))
 	layered := coalesce(t, ch, merged)
 	want := coalesce(t, ch, viewValues(t, res, env))
 	if !reflect.DeepEqual(prune(layered), prune(want)) {
