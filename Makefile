@@ -6,7 +6,7 @@ BIN         := bin/berth
 GOLDEN_PKGS = $(shell $(GO) list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... | grep tests/testutil | cut -d' ' -f1)
 EXAMPLES    := $(wildcard examples/*/service.yaml)
 
-.PHONY: all build test unit check-examples golden chart-readme fmt fmt-check vet tidy-check fuzz fuzz-smoke tools bench
+.PHONY: all build test unit check-examples golden chart-readme fmt fmt-check vet tidy-check fuzz fuzz-smoke cluster-up cluster-down cluster-test tools bench
 
 # Pinned tools the tests run (tests/tools_test.go names the same paths). Each version gets
 # its own directory, so a bump installs anew.
@@ -84,6 +84,18 @@ fuzz-smoke:
 	$(GO) test ./generator/dockerfile -run '^$$' -fuzz '^FuzzRender$$' -fuzztime 10s
 	$(GO) test ./generator/values -run '^$$' -fuzz '^FuzzMarshal$$' -fuzztime 10s
 	$(GO) test ./generator/lint -run '^$$' -fuzz '^FuzzLint$$' -fuzztime 10s
+
+## cluster-up / cluster-down: a single-node Kubernetes cluster on 127.0.0.1 (tests/cluster);
+## cluster-up prints the export lines for KUBECONFIG and CONTAINERD_ADDRESS
+cluster-up: tools
+	@bash tests/cluster/up.sh
+
+cluster-down:
+	@bash tests/cluster/down.sh
+
+## cluster-test: the cluster tests alone, on a cluster it starts and stops
+cluster-test: tools
+	@bash tests/cluster/run-tests.sh
 
 ## bench: in-process benchmarks (generate, render) and the Docker rebuild benchmark; see BENCHMARKS.md
 bench: build tools
