@@ -8,13 +8,24 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"helm.sh/helm/v3/pkg/releaseutil"
+	sigsyaml "sigs.k8s.io/yaml"
+
+	"github.com/berth-dev/berth/generator/model"
+	"github.com/berth-dev/berth/generator/pipeline"
+	"github.com/berth-dev/berth/generator/values"
 )
 
 // dockerBin is Debian's Docker client, which builds RUN --mount with DOCKER_BUILDKIT=1 and
@@ -105,8 +116,9 @@ func restrictedNamespace(t *testing.T, name string) {
 
 type pod struct {
 	Metadata struct {
-		Name string `json:"name"`
-		UID  string `json:"uid"`
+		Name              string  `json:"name"`
+		UID               string  `json:"uid"`
+		DeletionTimestamp *string `json:"deletionTimestamp"`
 	} `json:"metadata"`
 	Spec struct {
 		SecurityContext struct {
@@ -127,16 +139,28 @@ type pod struct {
 		Conditions []struct {
 			Type, Status string
 		} `json:"conditions"`
+		ContainerStatuses []struct {
+			ContainerID string `json:"containerID"`
+		} `json:"containerStatuses"`
 	} `json:"status"`
 }
 
+// pods lists the namespace's pods once no pod is terminating (a rollout's old pods
+// linger for their grace period).
 func pods(t *testing.T, ns string) []pod {
 	t.Helper()
-	var list struct{ Items []pod }
-	if err := json.Unmarshal([]byte(kubectl(t, "get", "pods", "-n", ns, "-o", "json")), &list); err != nil {
-		t.Fatal(err)
+	for range 120 {
+		var list struct{ Items []pod }
+		if err := json.Unmarshal([]byte(kubectl(t, "get", "pods", "-n", ns, "-o", "json")), &list); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(list.Items, func(p pod) bool { return p.Metadata.DeletionTimestamp != nil }) {
+			return list.Items
+		}
+		time.Sleep(500 * time.Millisecond)
 	}
-	return list.Items
+	t.Fatalf("pods in %s still terminating after 60 s", ns)
+	return nil
 }
 
 func ready(p pod) bool {
@@ -193,74 +217,341 @@ func get(t *testing.T, url string) string {
 	return ""
 }
 
-// TestHelloOnCluster: the hello example's image and values, installed with Helm 3.16 and
-// Helm 4 into a restricted namespace, are admitted without a warning, run Ready as the
-// descriptor's user with a read-only root and no capabilities, answer through the
-// Service, survive a chart-only upgrade without a restart and roll back; a privileged
-// pod in the same namespace is refused by the real admission.
-func TestHelloOnCluster(t *testing.T) {
+// helmVersions are the oldest (3.16) and newest (4.x) Helm CLIs the chart supports.
+var helmVersions = []string{"v3.16.4", "v4.3.1"}
+
+// example is one bundled example, generated as berth generate does.
+type example struct {
+	name string
+	res  *pipeline.Result
+}
+
+func loadExamples(t *testing.T) []example {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(repoRoot(t), "examples", "*", "service.yaml"))
+	var out []example
+	for _, f := range files {
+		res, err := pipeline.GenerateFile(f)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		out = append(out, example{name: filepath.Base(filepath.Dir(f)), res: res})
+	}
+	return out
+}
+
+// install runs helm install --wait of the chart with the example's committed values
+// for env, the image built for the cluster, and extra flags.
+func install(t *testing.T, helm, verb, ns string, ex example, env string, extra ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	dir := filepath.Join(repoRoot(t), "examples", ex.name)
+	args := []string{verb, ex.res.Service.Name, filepath.Join(repoRoot(t), "charts", "go-service"), "-n", ns,
+		"-f", filepath.Join(dir, filepath.FromSlash(values.File(""))), "-f", filepath.Join(dir, filepath.FromSlash(values.File(env))),
+		"--set", "image.tag=cluster", "--set", "image.pullPolicy=Never", "--wait", "--timeout", "180s"}
+	return run(t, nil, helmBin(t, helm), append(args, extra...)...)
+}
+
+// secrets creates the Secrets the example's env reads, which berth never manages.
+func secrets(t *testing.T, ns string, svc *model.Service) {
+	t.Helper()
+	for _, name := range slices.Sorted(maps.Keys(svc.Secrets)) {
+		ref := svc.Secrets[name]
+		kubectl(t, "create", "secret", "generic", ref.Secret, "-n", ns, "--from-literal", ref.Key+"=cluster-test-"+strings.ToLower(name))
+	}
+}
+
+// endpoints are the paths where each example answers with the uid it runs as (the e2e
+// tests read the same ones).
+var endpoints = map[string]string{"hello": "/", "vendored": "/id", "cgo-sqlite": "/visits", "multi-binary": "/"}
+
+// TestExamplesOnCluster: every example in every environment, installed with Helm 3.16
+// and Helm 4 into a namespace enforcing Pod Security "restricted": admitted without a
+// warning or a FailedCreate, pods Ready with their real probes, running as the
+// descriptor's user with a read-only root and no capabilities, the Service answering
+// through a port-forward, GOMEMLIMIT in the process's environment, the HPA, PDB and
+// NetworkPolicy accepted, and berth render of the same environment accepted by a
+// server-side dry run with the objects Helm created.
+func TestExamplesOnCluster(t *testing.T) {
 	requireCluster(t)
-	root := repoRoot(t)
-	example := filepath.Join(root, "examples", "hello")
-	loadImage(t, "hello", "ghcr.io/berth-dev/hello:cluster")
-	for _, helm := range []string{"v3.16.4", "v4.3.1"} {
-		t.Run("helm-"+helm, func(t *testing.T) {
-			ns := "hello-" + strings.ReplaceAll(helm, ".", "-")
-			restrictedNamespace(t, ns)
-			args := []string{"install", "hello", filepath.Join(root, "charts", "go-service"), "-n", ns,
-				"-f", filepath.Join(example, "deploy", "values.yaml"), "-f", filepath.Join(example, "deploy", "values-dev.yaml"),
-				"--set", "image.tag=cluster", "--set", "image.pullPolicy=Never", "--wait", "--timeout", "180s"}
-			out, errs, err := run(t, nil, helmBin(t, helm), args...)
+	for _, ex := range loadExamples(t) {
+		svc := ex.res.Service
+		loadImage(t, ex.name, svc.Image.Repository+":cluster")
+		for _, env := range svc.EnvironmentNames() {
+			for _, helm := range helmVersions {
+				t.Run(ex.name+"/"+env+"/helm-"+helm, func(t *testing.T) {
+					ns := fmt.Sprintf("%s-%s-%s", ex.name, env, strings.Split(helm, ".")[0])
+					restrictedNamespace(t, ns)
+					secrets(t, ns, svc)
+					start := time.Now()
+					_, errs, err := install(t, helm, "install", ns, ex, env)
+					if err != nil {
+						t.Fatalf("helm install: %v\n%s\n%s", err, errs, kubectl(t, "get", "events", "-n", ns))
+					}
+					t.Logf("helm %s install --wait: Ready in %v", helm, time.Since(start).Round(time.Millisecond))
+					if strings.Contains(errs, "PodSecurity") || strings.Contains(errs, "would violate") {
+						t.Errorf("Pod Security warned: %s", errs)
+					}
+					checkRunning(t, ns, svc.Environment(env))
+					checkServerSideDryRun(t, ns, ex, env)
+				})
+			}
+		}
+	}
+}
+
+// checkRunning: the pods as the kubelet runs them.
+func checkRunning(t *testing.T, ns string, view *model.Service) {
+	t.Helper()
+	if events := kubectl(t, "get", "events", "-n", ns, "--field-selector", "reason=FailedCreate", "-o", "name"); events != "" {
+		t.Errorf("FailedCreate events: %s", events)
+	}
+	list := pods(t, ns)
+	if len(list) == 0 {
+		t.Fatal("no pods")
+	}
+	uid := int64(view.Image.User)
+	for _, p := range list {
+		if !ready(p) {
+			t.Errorf("pod %s not Ready", p.Metadata.Name)
+		}
+		sc := p.Spec.SecurityContext
+		if sc.RunAsUser == nil || *sc.RunAsUser != uid || sc.RunAsGroup == nil || *sc.RunAsGroup != uid {
+			t.Errorf("pod %s runs as %v:%v, want %d", p.Metadata.Name, sc.RunAsUser, sc.RunAsGroup, uid)
+		}
+		for _, c := range p.Spec.Containers {
+			csc := c.SecurityContext
+			if csc.ReadOnlyRootFilesystem == nil || !*csc.ReadOnlyRootFilesystem || csc.AllowPrivilegeEscalation == nil || *csc.AllowPrivilegeEscalation ||
+				!slices.Equal(csc.Capabilities.Drop, []string{"ALL"}) {
+				t.Errorf("container security context %+v", csc)
+			}
+		}
+		checkProcess(t, p, view)
+	}
+	port := view.Ports[0]
+	body := get(t, portForward(t, ns, view.Name, port.Port)+endpoints[view.Name])
+	if !strings.Contains(body, fmt.Sprint(uid)) {
+		t.Errorf("the Service answered %q; want the uid %d it runs as", body, uid)
+	}
+	for kind, wanted := range map[string]bool{
+		"hpa":           view.Autoscaling != nil,
+		"pdb":           view.Replicas > 1 || view.Autoscaling != nil,
+		"networkpolicy": true,
+	} {
+		names := kubectl(t, "get", kind, "-n", ns, "-o", "name")
+		if wanted != (names != "") {
+			t.Errorf("%s: got %q, want present=%v", kind, names, wanted)
+		}
+	}
+}
+
+// checkProcess reads the container's process on the node: its user and its environment
+// (distroless has no shell for kubectl exec).
+func checkProcess(t *testing.T, p pod, view *model.Service) {
+	t.Helper()
+	for _, cs := range p.Status.ContainerStatuses {
+		id := strings.TrimPrefix(cs.ContainerID, "containerd://")
+		info := must(t, "ctr", "--address", os.Getenv("CONTAINERD_ADDRESS"), "-n", "k8s.io", "tasks", "ls")
+		var pid string
+		for _, line := range strings.Split(info, "\n") {
+			if f := strings.Fields(line); len(f) >= 2 && f[0] == id {
+				pid = f[1]
+			}
+		}
+		if pid == "" {
+			t.Errorf("container %s has no task", id)
+			continue
+		}
+		environ, err := os.ReadFile("/proc/" + pid + "/environ")
+		if err != nil {
+			t.Errorf("reading the environment of %s: %v", pid, err)
+			continue
+		}
+		env := strings.Split(string(environ), "\x00")
+		if limit, ok := view.Resources.Limits["memory"]; ok {
+			want := "GOMEMLIMIT=" + bytesOf(t, limit)
+			if !slices.Contains(env, want) {
+				t.Errorf("process %s lacks %s: %v", pid, want, env)
+			}
+		}
+		status, _ := os.ReadFile("/proc/" + pid + "/status")
+		if want := fmt.Sprintf("\nUid:\t%d\t%d\t%d\t%d\n", view.Image.User, view.Image.User, view.Image.User, view.Image.User); !strings.Contains(string(status), want) {
+			t.Errorf("process %s does not run as uid %d:\n%s", pid, view.Image.User, status)
+		}
+		if !strings.Contains(string(status), "\nCapEff:\t0000000000000000\n") {
+			t.Errorf("process %s has capabilities:\n%s", pid, status)
+		}
+	}
+}
+
+// bytesOf turns a Kubernetes memory quantity into bytes, as the downward API does.
+func bytesOf(t *testing.T, q string) string {
+	t.Helper()
+	for suffix, mult := range map[string]int64{"Ki": 1 << 10, "Mi": 1 << 20, "Gi": 1 << 30} {
+		if n, ok := strings.CutSuffix(q, suffix); ok {
+			v, err := strconv.ParseInt(n, 10, 64)
 			if err != nil {
-				t.Fatalf("helm install: %v\n%s%s\n%s", err, out, errs, kubectl(t, "get", "events", "-n", ns))
+				t.Fatal(err)
 			}
-			if strings.Contains(errs, "PodSecurity") || strings.Contains(errs, "would violate") {
-				t.Errorf("Pod Security warned: %s", errs)
-			}
-			if events := kubectl(t, "get", "events", "-n", ns, "--field-selector", "reason=FailedCreate"); strings.Contains(events, "FailedCreate") {
-				t.Errorf("FailedCreate events:\n%s", events)
-			}
-			first := pods(t, ns)
-			if len(first) == 0 {
-				t.Fatal("no pods")
-			}
-			for _, p := range first {
-				if !ready(p) {
-					t.Errorf("pod %s not Ready", p.Metadata.Name)
+			return strconv.FormatInt(v*mult, 10)
+		}
+	}
+	return q
+}
+
+// checkServerSideDryRun: berth render of the environment, applied server-side as a dry
+// run (the API server's full validation and admission), is accepted and names the
+// objects Helm created.
+func checkServerSideDryRun(t *testing.T, ns string, ex example, env string) {
+	t.Helper()
+	manifest, err := pipeline.Render(ex.res, pipeline.RenderOptions{Env: env, Namespace: ns})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, errs, err := run(t, strings.NewReader(manifest), "kubectl", "apply", "--server-side", "--dry-run=server", "--field-manager", "berth-test", "--force-conflicts", "-n", ns, "-f", "-")
+	if err != nil {
+		t.Fatalf("server-side dry run of berth render: %v\n%s%s", err, out, errs)
+	}
+	if strings.Contains(errs, "Warning") {
+		t.Errorf("server-side dry run warned: %s", errs)
+	}
+	helmObjects := objectNames(t, must(t, helmBin(t, helmVersions[0]), "get", "manifest", ex.res.Service.Name, "-n", ns))
+	rendered := objectNames(t, manifest)
+	if !slices.Equal(helmObjects, rendered) {
+		t.Errorf("berth render has %v, Helm created %v", rendered, helmObjects)
+	}
+}
+
+// objectNames lists kind/name of every object of a manifest, sorted.
+func objectNames(t *testing.T, manifest string) []string {
+	t.Helper()
+	var out []string
+	for _, doc := range releaseutil.SplitManifests(manifest) {
+		var obj struct {
+			Kind     string
+			Metadata struct{ Name string }
+		}
+		if err := sigsyaml.Unmarshal([]byte(doc), &obj); err != nil {
+			t.Fatal(err)
+		}
+		if obj.Kind != "" {
+			out = append(out, obj.Kind+"/"+obj.Metadata.Name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestReleaseLifecycle: on hello and multi-binary (the one with a config file), in dev,
+// with each Helm: a chart-only upgrade (new chart version, same values) restarts
+// nothing; a changed config file rolls the pods (new UIDs, a new checksum); a changed
+// replica count scales without a restart; helm rollback returns to the first revision's
+// pod spec; and values that break Pod Security are refused by the real admission.
+func TestReleaseLifecycle(t *testing.T) {
+	requireCluster(t)
+	for _, ex := range loadExamples(t) {
+		if ex.name != "hello" && ex.name != "multi-binary" {
+			continue
+		}
+		loadImage(t, ex.name, ex.res.Service.Image.Repository+":cluster")
+		for _, helm := range helmVersions {
+			t.Run(ex.name+"/helm-"+helm, func(t *testing.T) {
+				ns := fmt.Sprintf("life-%s-%s", ex.name, strings.Split(helm, ".")[0])
+				restrictedNamespace(t, ns)
+				secrets(t, ns, ex.res.Service)
+				if _, errs, err := install(t, helm, "install", ns, ex, "dev"); err != nil {
+					t.Fatalf("helm install: %v\n%s", err, errs)
 				}
-				sc := p.Spec.SecurityContext
-				if sc.RunAsUser == nil || *sc.RunAsUser != 65532 || sc.RunAsGroup == nil || *sc.RunAsGroup != 65532 {
-					t.Errorf("pod %s runs as %v:%v, want 65532:65532", p.Metadata.Name, sc.RunAsUser, sc.RunAsGroup)
+				first := pods(t, ns)
+				firstSpec := podTemplate(t, ns, ex.res.Service.Name)
+
+				bumped := bumpedChart(t)
+				if _, errs, err := run(t, nil, helmBin(t, helm), "upgrade", ex.res.Service.Name, bumped, "-n", ns, "--reuse-values", "--wait", "--timeout", "180s"); err != nil {
+					t.Fatalf("chart-only upgrade: %v\n%s", err, errs)
 				}
-				for _, c := range p.Spec.Containers {
-					csc := c.SecurityContext
-					if csc.ReadOnlyRootFilesystem == nil || !*csc.ReadOnlyRootFilesystem || len(csc.Capabilities.Drop) != 1 || csc.Capabilities.Drop[0] != "ALL" {
-						t.Errorf("container security context %+v", csc)
+				if !sameUIDs(first, pods(t, ns)) {
+					t.Error("a chart-only upgrade restarted pods")
+				}
+
+				if c := ex.res.Service.Config; c != nil && len(c.Files) > 0 {
+					f := c.Files[0]
+					if _, errs, err := install(t, helm, "upgrade", ns, ex, "dev", "--set-string", "config.files."+strings.ReplaceAll(f.Name, ".", `\.`)+"=changed: true\n"); err != nil {
+						t.Fatalf("config change: %v\n%s", err, errs)
+					}
+					if sameUIDs(first, pods(t, ns)) {
+						t.Error("a changed config file did not roll the pods")
+					}
+					if podTemplate(t, ns, ex.res.Service.Name) == firstSpec {
+						t.Error("the checksum/config annotation did not change")
 					}
 				}
-			}
-			if body := get(t, portForward(t, ns, "hello", 8080)+"/"); !strings.Contains(body, "uid 65532") {
-				t.Errorf("the Service answered %q", body)
-			}
-			// A non-compliant pod is refused by the namespace's enforcement.
-			_, errs, err = run(t, nil, "kubectl", "run", "privileged", "-n", ns, "--image", "berth.local/pause:1", "--image-pull-policy", "Never",
-				"--overrides", `{"spec":{"containers":[{"name":"privileged","image":"berth.local/pause:1","securityContext":{"privileged":true,"runAsUser":0}}]}}`)
-			if err == nil || !strings.Contains(errs, "violates PodSecurity") {
-				t.Errorf("a privileged pod was not refused: %v %s", err, errs)
-			}
-			// The same chart and values again: nothing restarts.
-			upgrade := append([]string{"upgrade"}, args[1:]...)
-			if out, errs, err := run(t, nil, helmBin(t, helm), upgrade...); err != nil {
-				t.Fatalf("helm upgrade: %v\n%s%s", err, out, errs)
-			}
-			if again := pods(t, ns); !sameUIDs(first, again) {
-				t.Errorf("an upgrade with the same values restarted pods")
-			}
-			if out, errs, err := run(t, nil, helmBin(t, helm), "rollback", "hello", "1", "-n", ns, "--wait", "--timeout", "180s"); err != nil {
-				t.Fatalf("helm rollback: %v\n%s%s", err, out, errs)
-			}
-		})
+
+				before := pods(t, ns)
+				// Only the replica count changes; the values of the last revision stay.
+				if _, errs, err := run(t, nil, helmBin(t, helm), "upgrade", ex.res.Service.Name, filepath.Join(repoRoot(t), "charts", "go-service"), "-n", ns,
+					"--reuse-values", "--set", "replicas=2", "--wait", "--timeout", "180s"); err != nil {
+					t.Fatalf("scale: %v\n%s", err, errs)
+				}
+				after := pods(t, ns)
+				if len(after) != 2 || !containsUIDs(after, before) {
+					t.Errorf("scaling to 2 replaced pods: before %d, after %d", len(before), len(after))
+				}
+
+				if _, errs, err := run(t, nil, helmBin(t, helm), "rollback", ex.res.Service.Name, "1", "-n", ns, "--wait", "--timeout", "180s"); err != nil {
+					t.Fatalf("rollback: %v\n%s", err, errs)
+				}
+				if got := podTemplate(t, ns, ex.res.Service.Name); got != firstSpec {
+					t.Errorf("after rollback the pod template differs from revision 1's:\n%s\nwant\n%s", got, firstSpec)
+				}
+
+				// Values a Pod Security "restricted" namespace must refuse: the Deployment is
+				// admitted with a warning, its pods are not.
+				_, errs, err := install(t, helm, "upgrade", ns, ex, "dev", "--set", "securityContext.privileged=true", "--set", "securityContext.allowPrivilegeEscalation=true", "--set", "securityContext.runAsUser=0",
+					"--set", "securityContext.runAsNonRoot=false", "--set", "podSecurityContext.runAsUser=0", "--set", "podSecurityContext.runAsNonRoot=false", "--timeout", "30s")
+				if err == nil || !strings.Contains(errs+kubectl(t, "get", "events", "-n", ns), "violates PodSecurity") {
+					t.Errorf("privileged values were not refused by the admission: %v\n%s", err, errs)
+				}
+			})
+		}
 	}
+}
+
+// podTemplate is the Deployment's pod template as JSON, without the fields a rollout
+// stamps.
+func podTemplate(t *testing.T, ns, name string) string {
+	t.Helper()
+	return kubectl(t, "get", "deployment", name, "-n", ns, "-o", "jsonpath={.spec.template}")
+}
+
+// bumpedChart copies the chart with a new patch version: same templates, same values.
+func bumpedChart(t *testing.T) string {
+	t.Helper()
+	dst := filepath.Join(t.TempDir(), "go-service")
+	if err := os.CopyFS(dst, os.DirFS(filepath.Join(repoRoot(t), "charts", "go-service"))); err != nil {
+		t.Fatal(err)
+	}
+	meta := filepath.Join(dst, "Chart.yaml")
+	data, err := os.ReadFile(meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bumped := regexp.MustCompile(`(?m)^version: .*$`).ReplaceAll(data, []byte("version: 99.0.0"))
+	if err := os.WriteFile(meta, bumped, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+func containsUIDs(all, some []pod) bool {
+	seen := map[string]bool{}
+	for _, p := range all {
+		seen[p.Metadata.UID] = true
+	}
+	for _, p := range some {
+		if !seen[p.Metadata.UID] {
+			return false
+		}
+	}
+	return true
 }
 
 func sameUIDs(a, b []pod) bool {
