@@ -24,7 +24,7 @@ build:
 	$(GO) build -o $(BIN) .
 
 ## test: formatting, vet, go.mod tidy, every Go test, and the committed example outputs are current
-test: tools fmt-check vet tidy-check unit check-examples fuzz-smoke
+test: tools fmt-check vet tidy-check unit check-examples fuzz-smoke cluster-test
 
 ## tools: kube-score, the oldest (3.16) and newest (4.x) Helm CLIs the chart supports, the SARIF schema
 tools: $(TOOLS)

@@ -37,6 +37,9 @@ const dockerBin = "/usr/bin/docker"
 func requireCluster(t *testing.T) {
 	t.Helper()
 	if os.Getenv("KUBECONFIG") == "" || os.Getenv("CONTAINERD_ADDRESS") == "" {
+		if os.Getenv("BERTH_CLUSTER_TEST") == "1" {
+			t.Fatal("make cluster-test started no cluster: KUBECONFIG and CONTAINERD_ADDRESS are not set")
+		}
 		t.Skip("\n\n*** SKIPPING the cluster tests: no cluster (run make cluster-test, which starts one with tests/cluster/up.sh) ***\n\n")
 	}
 }

@@ -8,5 +8,5 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 (cd "$here/../.." && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/pause" ./tests/cluster/pause)
 printf 'FROM scratch\nCOPY pause /pause\nUSER 65535:65535\nENTRYPOINT ["/pause"]\n' > "$work/Dockerfile"
-docker build -q -t "$image" "$work" >/dev/null
-docker save -o "$out/pause.tar" "$image"
+"${DOCKER:-docker}" build -q -t "$image" "$work" >/dev/null
+"${DOCKER:-docker}" save -o "$out/pause.tar" "$image"
