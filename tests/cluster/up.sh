@@ -180,6 +180,11 @@ start containerd containerd --config "$dir/containerd/config.toml"
 wait_for containerd ctr --address "$socket" version
 ctr --address "$socket" -n k8s.io images import "$dir/images/pause.tar" >/dev/null
 
+# This host has cgroup v1: kubelets from 1.35 refuse it unless told not to; the field
+# exists from 1.31 on.
+minor=$(echo "${KUBE_VERSION:-v1.34.4}" | cut -d. -f2)
+cgroup_v1_line=""
+[ "$minor" -ge 31 ] && cgroup_v1_line="failCgroupV1: false"
 cat > "$dir/kubelet/config.yaml" <<EOF
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
@@ -196,7 +201,7 @@ authorization: {mode: Webhook}
 tlsCertFile: "$pki/kubelet.crt"
 tlsPrivateKeyFile: "$pki/kubelet.key"
 cgroupDriver: cgroupfs
-failCgroupV1: false
+$cgroup_v1_line
 failSwapOn: false
 containerRuntimeEndpoint: "unix://$socket"
 imageServiceEndpoint: "unix://$socket"
