@@ -308,6 +308,11 @@ func checkRunning(t *testing.T, ns string, view *model.Service) {
 	if events := kubectl(t, "get", "events", "-n", ns, "--field-selector", "reason=FailedCreate", "-o", "name"); events != "" {
 		t.Errorf("FailedCreate events: %s", events)
 	}
+	// Helm 4 waits for kstatus' "Current", which a Deployment can reach a moment before
+	// its last pod turns Ready; the probes must pass within a minute.
+	if out, errs, err := run(t, nil, "kubectl", "wait", "--for=condition=Ready", "pod", "--all", "-n", ns, "--timeout=60s"); err != nil {
+		t.Errorf("pods not Ready within a minute: %v\n%s%s", err, out, errs)
+	}
 	list := pods(t, ns)
 	if len(list) == 0 {
 		t.Fatal("no pods")

@@ -126,6 +126,7 @@ start kube-apiserver kube-apiserver --etcd-servers "http://127.0.0.1:$etcd_port"
   --kubelet-client-certificate "$pki/apiserver-kubelet-client.crt" --kubelet-client-key "$pki/apiserver-kubelet-client.key" \
   --kubelet-certificate-authority "$pki/ca.crt" --kubelet-preferred-address-types Hostname \
   --authorization-mode Node,RBAC --enable-admission-plugins NodeRestriction,PodSecurity \
+  --endpoint-reconciler-type none \
   --allow-privileged=true --profiling=false
 wait_for kube-apiserver kubectl --kubeconfig "$dir/admin.kubeconfig" get --raw /readyz
 
