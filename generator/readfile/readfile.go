@@ -20,37 +20,13 @@ var ErrTooLarge = errors.New("file too large")
 // caller that allows limit bytes passes limit+1 and refuses a longer result with its
 // own, located message.
 func Local(path string, n int64) ([]byte, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if err := regular(path, st); err != nil {
-		return nil, err
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, n))
+	return atMost(func() (fs.FileInfo, error) { return os.Stat(path) }, func() (fs.File, error) { return os.Open(path) }, path, n)
 }
 
 // Regular reads the regular file name of fsys, refusing one over limit bytes with an
 // error that wraps ErrTooLarge.
 func Regular(fsys fs.FS, name string, limit int64) ([]byte, error) {
-	st, err := fs.Stat(fsys, name)
-	if err != nil {
-		return nil, err
-	}
-	if err := regular(name, st); err != nil {
-		return nil, err
-	}
-	f, err := fsys.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	data, err := atMost(func() (fs.FileInfo, error) { return fs.Stat(fsys, name) }, func() (fs.File, error) { return fsys.Open(name) }, name, limit+1)
 	if err != nil {
 		return nil, err
 	}
@@ -58,6 +34,24 @@ func Regular(fsys fs.FS, name string, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %w: more than %d bytes", name, ErrTooLarge, limit)
 	}
 	return data, nil
+}
+
+// atMost reads at most n bytes of a file once stat says it is a regular one: opening a
+// FIFO would block before anything could be checked.
+func atMost(stat func() (fs.FileInfo, error), open func() (fs.File, error), name string, n int64) ([]byte, error) {
+	st, err := stat()
+	if err != nil {
+		return nil, err
+	}
+	if err := regular(name, st); err != nil {
+		return nil, err
+	}
+	f, err := open()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, n))
 }
 
 func regular(name string, st fs.FileInfo) error {
