@@ -121,7 +121,8 @@ const DefaultKubeVersion = "1.37.0"
 type Options struct {
 	ReleaseName string
 	Namespace   string
-	KubeVersion string // e.g. "1.34.0"; empty: DefaultKubeVersion
+	KubeVersion string   // e.g. "1.34.0"; empty: DefaultKubeVersion
+	APIVersions []string // added to the default API versions, as helm template --api-versions
 }
 
 // Render returns the manifests `helm template` prints for ch with vals: schema
@@ -144,6 +145,7 @@ func Render(ch *helmchart.Chart, vals map[string]any, opts Options) (string, err
 		return "", fmt.Errorf("kube version %q: %w", kubeVersion, err)
 	}
 	install.KubeVersion = kv
+	install.APIVersions = chartutil.VersionSet(opts.APIVersions)
 	rel, err := install.Run(ch, vals)
 	if err != nil {
 		return "", err

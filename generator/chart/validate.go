@@ -2,7 +2,10 @@ package chart
 
 import (
 	"bytes"
+	"cmp"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -68,4 +71,48 @@ func copyValues(m map[string]any) map[string]any {
 		out[k] = v
 	}
 	return out
+}
+
+// Problem is one place where values break the chart's schema: a JSON pointer into the
+// values and the validator's message.
+type Problem struct {
+	Pointer string
+	Message string
+}
+
+// Problems validates like Validate and returns each failing place, sorted, instead of
+// one error; nil when the values are valid.
+func Problems(ch *helmchart.Chart, vals map[string]any) ([]Problem, error) {
+	coalesced, err := chartutil.CoalesceValues(ch, copyValues(vals))
+	if err != nil {
+		return nil, err
+	}
+	if ch.Schema == nil {
+		return nil, nil
+	}
+	schema, err := compiledSchema(ch)
+	if err != nil {
+		return nil, err
+	}
+	err = schema.Validate(coalesced.AsMap())
+	var verr *jsonschema.ValidationError
+	if err == nil || !errors.As(err, &verr) {
+		return nil, err
+	}
+	var out []Problem
+	seen := map[Problem]bool{}
+	for _, u := range verr.BasicOutput().Errors {
+		if u.Error == nil {
+			continue
+		}
+		p := Problem{Pointer: u.InstanceLocation, Message: u.Error.String()}
+		if !seen[p] && !strings.HasPrefix(p.Message, "validation failed") {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	slices.SortFunc(out, func(a, b Problem) int {
+		return cmp.Or(cmp.Compare(a.Pointer, b.Pointer), cmp.Compare(a.Message, b.Message))
+	})
+	return out, nil
 }

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
-
+	"slices"
 	"strings"
 
 	"github.com/berth-dev/berth/generator/gomod"
@@ -20,6 +20,14 @@ const (
 	defaultReplicas  = 1
 	defaultTargetCPU = 80
 	defaultPort      = 8080
+
+	defaultJobBackoffLimit    = 1
+	defaultJobDeadlineSeconds = 600
+	defaultCronConcurrency    = "Forbid"
+	defaultCronSuccessHistory = 3
+	defaultCronFailedHistory  = 1
+	defaultMetricsPath        = "/metrics"
+	defaultAccessMode         = "ReadWriteOnce"
 
 	// Argo CD renders the chart from this repository's directory, as `helm template` does.
 	defaultChartRepoURL  = "https://github.com/berth-dev/berth.git"
@@ -38,8 +46,18 @@ func normalize(file string, s *spec, mod *gomod.Module, vendor gomod.VendorState
 		Env:         stringValues(s.Env),
 		Secrets:     map[string]model.SecretRef{},
 		Replicas:    defaultReplicas,
+		Args:        s.Args,
+		Command:     s.Command,
+		EnvFrom:     normalizeEnvFrom(s),
+		Volumes:     normalizeVolumes(s),
+		Metrics:     normalizeMetrics(s),
+		Sidecars:    normalizeContainers(s.Sidecars),
+		Init:        normalizeContainers(s.InitContainers),
+		Values:      plainMap(s.Values),
+		Compose:     s.Compose,
 	}
 	svc.Image = normalizeImage(s, svc.Build)
+	svc.Jobs, svc.CronJobs = normalizeJobs(s, svc.Build.Entrypoint)
 	for name, ref := range s.Secrets {
 		svc.Secrets[name] = model.SecretRef{Secret: ref.Secret, Key: ref.Key, Optional: ref.Optional}
 	}
@@ -133,6 +151,8 @@ func normalizeImage(s *spec, b model.Build) model.Image {
 		RuntimeImage: s.Image.RuntimeImage,
 		User:         userOf(s),
 		Syntax:       s.Image.Syntax,
+		Digest:       s.Image.Digest,
+		Registry:     s.Image.Registry,
 	}
 	if img.BuilderImage == "" {
 		img.BuilderImage = img.Runtime.BuilderImage(b.Go, b.CGO)
@@ -145,11 +165,113 @@ func normalizeImage(s *spec, b model.Build) model.Image {
 
 func normalizePorts(s *spec) []model.Port {
 	if s.Ports == nil {
-		return []model.Port{{Name: "http", Port: defaultPort}}
+		return []model.Port{{Name: "http", Port: defaultPort, Protocol: model.TCP}}
 	}
+	return portList(*s.Ports)
+}
+
+func portList(ports map[string]portSpec) []model.Port {
 	var out []model.Port
-	for _, name := range sortedKeys(*s.Ports) {
-		out = append(out, model.Port{Name: name, Port: (*s.Ports)[name]})
+	for _, name := range sortedKeys(ports) {
+		p := ports[name]
+		out = append(out, model.Port{Name: name, Port: p.Port, Protocol: model.Protocol(cmp.Or(p.Protocol, string(model.TCP)))})
+	}
+	return out
+}
+
+func normalizeVolumes(s *spec) []model.Volume {
+	var out []model.Volume
+	for _, name := range sortedKeys(s.Volumes) {
+		v := s.Volumes[name]
+		mv := model.Volume{Name: name, MountPath: v.MountPath, Size: v.Size, Medium: v.Medium, Persistent: v.Persistent || v.ExistingClaim != "", StorageClass: v.StorageClass, ExistingClaim: v.ExistingClaim}
+		if mv.Persistent {
+			mv.AccessMode = cmp.Or(v.AccessMode, defaultAccessMode)
+		}
+		out = append(out, mv)
+	}
+	return out
+}
+
+func normalizeEnvFrom(s *spec) []model.EnvFrom {
+	var out []model.EnvFrom
+	for _, id := range sortedKeys(s.EnvFrom) {
+		e := s.EnvFrom[id]
+		out = append(out, model.EnvFrom{ID: id, Secret: e.Secret, ConfigMap: e.ConfigMap, Optional: e.Optional, Prefix: e.Prefix})
+	}
+	return out
+}
+
+func normalizeJobs(s *spec, entrypoint string) ([]model.Job, []model.CronJob) {
+	job := func(name string, j jobSpec) model.Job {
+		return model.Job{
+			Name:                  name,
+			Binary:                cmp.Or(j.Binary, entrypoint),
+			Args:                  j.Args,
+			BackoffLimit:          intOr(j.BackoffLimit, defaultJobBackoffLimit),
+			ActiveDeadlineSeconds: intOr(j.ActiveDeadlineSeconds, defaultJobDeadlineSeconds),
+		}
+	}
+	var jobs []model.Job
+	for _, name := range sortedKeys(s.Jobs) {
+		jobs = append(jobs, job(name, s.Jobs[name]))
+	}
+	var crons []model.CronJob
+	for _, name := range sortedKeys(s.CronJobs) {
+		c := s.CronJobs[name]
+		crons = append(crons, model.CronJob{
+			Job:                        job(name, c.jobSpec),
+			Schedule:                   c.Schedule,
+			TimeZone:                   c.TimeZone,
+			ConcurrencyPolicy:          cmp.Or(c.ConcurrencyPolicy, defaultCronConcurrency),
+			SuccessfulJobsHistoryLimit: intOr(c.SuccessfulJobsHistoryLimit, defaultCronSuccessHistory),
+			FailedJobsHistoryLimit:     intOr(c.FailedJobsHistoryLimit, defaultCronFailedHistory),
+			Suspend:                    c.Suspend,
+		})
+	}
+	return jobs, crons
+}
+
+func intOr(p *int, def int) int {
+	if p != nil {
+		return *p
+	}
+	return def
+}
+
+// normalizeMetrics: the port defaults to one named metrics, else http, else the first.
+func normalizeMetrics(s *spec) *model.Metrics {
+	m := s.Metrics
+	if m == nil {
+		return nil
+	}
+	return &model.Metrics{Port: metricsPort(s), Path: cmp.Or(m.Path, defaultMetricsPath), Interval: m.Interval, ScrapeTimeout: m.ScrapeTimeout}
+}
+
+func metricsPort(s *spec) string {
+	if s.Metrics.Port != "" {
+		return s.Metrics.Port
+	}
+	names := declaredPorts(s)
+	for _, want := range []string{"metrics", "http"} {
+		if slices.Contains(names, want) {
+			return want
+		}
+	}
+	if len(names) > 0 {
+		return names[0]
+	}
+	return "metrics"
+}
+
+func normalizeContainers(m map[string]containerSpec) []model.Container {
+	var out []model.Container
+	for _, name := range sortedKeys(m) {
+		c := m[name]
+		mc := model.Container{Name: name, Image: c.Image, Command: c.Command, Args: c.Args, Ports: portList(c.Ports), Env: stringValues(c.Env)}
+		if c.Resources != nil {
+			mc.Resources = model.Resources{Requests: stringValues(c.Resources.Requests), Limits: stringValues(c.Resources.Limits)}
+		}
+		out = append(out, mc)
 	}
 	return out
 }
@@ -174,9 +296,11 @@ func normalizeConfig(s *spec, repo fs.FS) *model.Config {
 // main port (safe for any listener); no liveness probe, because a liveness probe
 // identical to readiness restarts pods that are merely busy.
 func normalizeHealth(s *spec, ports []model.Port) model.Health {
-	names := make([]string, len(ports))
-	for i, p := range ports {
-		names[i] = p.Name
+	var names []string // the probes' candidates: a UDP port cannot be probed
+	for _, p := range ports {
+		if p.Protocol == model.TCP {
+			names = append(names, p.Name)
+		}
 	}
 	if s.Health == nil {
 		port := probePort("", names)
@@ -238,4 +362,39 @@ func stringValues(m map[string]any) map[string]string {
 		}
 	}
 	return out
+}
+
+// plainMap turns the decoder's json.Numbers in raw chart values into the ints and
+// float64s a YAML reader makes of them, so values files and merges compare alike.
+func plainMap(m map[string]any) map[string]any {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = plainValue(v)
+	}
+	return out
+}
+
+func plainValue(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		return plainMap(t)
+	case []any:
+		out := make([]any, len(t))
+		for i, x := range t {
+			out[i] = plainValue(x)
+		}
+		return out
+	case json.Number:
+		if n, err := t.Int64(); err == nil {
+			return n
+		}
+		if f, err := t.Float64(); err == nil {
+			return f
+		}
+		return t.String()
+	}
+	return v
 }

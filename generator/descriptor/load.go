@@ -223,3 +223,18 @@ func (l *Locator) At(pointer string, sev finding.Severity, msg string) finding.F
 	d.Severity = sev
 	return d
 }
+
+// Has reports whether the descriptor holds a value at the JSON pointer.
+func (l *Locator) Has(pointer string) bool {
+	if l.doc.root == nil {
+		return false
+	}
+	_, _, complete := locateFull(l.doc.root, pointer)
+	return complete
+}
+
+// EscapePointer escapes one JSON pointer token (RFC 6901).
+func EscapePointer(s string) string { return escapePointer(s) }
+
+// UnescapePointer reads one JSON pointer token back.
+func UnescapePointer(s string) string { return unescapePointer(s) }

@@ -230,18 +230,29 @@ func rulePorts(c *ruleContext) {
 	if c.env || c.s.Ports == nil {
 		return
 	}
-	ports := *c.s.Ports
-	byNumber := map[int]string{}
+	checkPortSet(c, "/ports/", *c.s.Ports)
+	lowest := 0
+	for _, name := range sortedKeys(*c.s.Ports) {
+		if n := (*c.s.Ports)[name].Port; n < 1024 && (lowest == 0 || n < lowest) {
+			lowest = n
+		}
+	}
+	if lowest > 0 {
+		c.warnf("/ports", keyNode, "port %d is below 1024 and the process runs as UID %d: the chart lets it bind with the pod sysctl net.ipv4.ip_unprivileged_port_start=%d (a safe sysctl, allowed under Pod Security restricted); Docker 20.10 and later set it to 0 in every container, containerd's CRI only with enable_unprivileged_ports (on by default from containerd 2.0), other runtimes may refuse the bind", lowest, userOf(c.s), lowest)
+	}
+}
+
+// checkPortSet: one number may be declared twice only with different protocols (a DNS
+// server's TCP and UDP 53).
+func checkPortSet(c *ruleContext, prefix string, ports map[string]portSpec) {
+	seen := map[string]string{}
 	for _, name := range sortedKeys(ports) {
-		n := ports[name]
-		p := "/ports/" + escapePointer(name)
-		if other, dup := byNumber[n]; dup {
-			c.errorf(p, valueNode, "port %d is already declared as %q", n, other)
+		p := ports[name]
+		key := fmt.Sprintf("%d/%s", p.Port, cmp.Or(p.Protocol, "TCP"))
+		if other, dup := seen[key]; dup {
+			c.errorf(prefix+escapePointer(name), valueNode, "port %s is already declared as %q; one number is declared twice only for TCP and UDP", key, other)
 		}
-		byNumber[n] = name
-		if n < 1024 {
-			c.warnf(p, valueNode, "port %d is privileged; as non-root UID %d the process can bind it only where the runtime allows unprivileged low ports (Docker does, Kubernetes nodes may not); prefer a port >= 1024 and let the Service map %d", n, userOf(c.s), n)
-		}
+		seen[key] = name
 	}
 }
 
@@ -282,14 +293,19 @@ func ruleProbes(c *ruleContext) {
 			continue
 		}
 		ports := declaredPorts(c.s)
-		port := probePort(p.probe.Port, ports)
+		tcp := tcpPorts(c.s)
+		port := probePort(p.probe.Port, tcp)
 		switch {
 		case len(ports) == 0:
 			c.errorf(base, keyNode, "a %s probe needs a port, and ports is empty", kinds[0])
 		case p.probe.Port != "" && !slices.Contains(ports, p.probe.Port):
 			c.errorf(base+"/port", valueNode, "port %q is not declared in ports (declared: %s)", p.probe.Port, strings.Join(ports, ", "))
+		case p.probe.Port != "" && !slices.Contains(tcp, p.probe.Port):
+			c.errorf(base+"/port", valueNode, "port %q is UDP, and a %s probe needs a TCP port: declare the TCP side under its own name (e.g. %s-tcp) or use an exec probe", p.probe.Port, kinds[0], p.probe.Port)
+		case len(tcp) == 0:
+			c.errorf(base, keyNode, "a %s probe needs a TCP port, and every declared port is UDP; use an exec probe", kinds[0])
 		case port == "":
-			c.errorf(base, keyNode, "set port: no port is named http and several are declared (%s)", strings.Join(ports, ", "))
+			c.errorf(base, keyNode, "set port: no TCP port is named http and several are declared (%s)", strings.Join(tcp, ", "))
 		}
 		if p.probe.TimeoutSeconds > 0 && p.probe.PeriodSeconds > 0 && p.probe.TimeoutSeconds > p.probe.PeriodSeconds {
 			c.errorf(base+"/timeoutSeconds", valueNode, "timeoutSeconds (%d) is longer than periodSeconds (%d)", p.probe.TimeoutSeconds, p.probe.PeriodSeconds)
@@ -335,6 +351,17 @@ func declaredPorts(s *spec) []string {
 		return []string{"http"}
 	}
 	return sortedKeys(*s.Ports)
+}
+
+// tcpPorts are the declared ports an HTTP, TCP or gRPC probe can use.
+func tcpPorts(s *spec) []string {
+	var out []string
+	for _, name := range declaredPorts(s) {
+		if s.Ports == nil || cmp.Or((*s.Ports)[name].Protocol, "TCP") == "TCP" {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 func ruleDockerHealthcheck(c *ruleContext) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 )
 
 // spec mirrors service.schema.json; it is decoded only after the schema accepted the
@@ -38,18 +39,96 @@ type spec struct {
 		RuntimeImage string `json:"runtimeImage"`
 		User         *int   `json:"user"`
 		Syntax       string `json:"syntax"`
+		Digest       string `json:"digest"`
+		Registry     string `json:"registry"`
 	} `json:"image"`
-	Ports        *map[string]int       `json:"ports"`
-	Env          map[string]any        `json:"env"`
-	Secrets      map[string]secretSpec `json:"secrets"`
-	Config       *configSpec           `json:"config"`
-	Health       *healthSpec           `json:"health"`
-	Resources    *resourcesSpec        `json:"resources"`
-	Replicas     *int                  `json:"replicas"`
-	Autoscaling  *autoscalingSpec      `json:"autoscaling"`
-	Ingress      *ingressSpec          `json:"ingress"`
-	Environments map[string]any        `json:"environments"`
-	ArgoCD       *argoSpec             `json:"argocd"`
+	Args           []string                 `json:"args"`
+	Command        []string                 `json:"command"`
+	Ports          *map[string]portSpec     `json:"ports"`
+	Volumes        map[string]volumeSpec    `json:"volumes"`
+	EnvFrom        map[string]envFromSpec   `json:"envFrom"`
+	Jobs           map[string]jobSpec       `json:"jobs"`
+	CronJobs       map[string]cronJobSpec   `json:"cronJobs"`
+	Metrics        *metricsSpec             `json:"metrics"`
+	Sidecars       map[string]containerSpec `json:"sidecars"`
+	InitContainers map[string]containerSpec `json:"initContainers"`
+	Values         map[string]any           `json:"values"`
+	Compose        bool                     `json:"compose"`
+	Env            map[string]any           `json:"env"`
+	Secrets        map[string]secretSpec    `json:"secrets"`
+	Config         *configSpec              `json:"config"`
+	Health         *healthSpec              `json:"health"`
+	Resources      *resourcesSpec           `json:"resources"`
+	Replicas       *int                     `json:"replicas"`
+	Autoscaling    *autoscalingSpec         `json:"autoscaling"`
+	Ingress        *ingressSpec             `json:"ingress"`
+	Environments   map[string]any           `json:"environments"`
+	ArgoCD         *argoSpec                `json:"argocd"`
+}
+
+// portSpec is a port in either form: a bare number (TCP) or {port, protocol}.
+type portSpec struct {
+	Port     int    `json:"port"`
+	Protocol string `json:"protocol"`
+}
+
+func (p *portSpec) UnmarshalJSON(data []byte) error {
+	if n, err := strconv.Atoi(string(bytes.TrimSpace(data))); err == nil {
+		*p = portSpec{Port: n}
+		return nil
+	}
+	type plain portSpec
+	return json.Unmarshal(data, (*plain)(p))
+}
+
+type volumeSpec struct {
+	MountPath     string `json:"mountPath"`
+	Size          string `json:"size"`
+	Medium        string `json:"medium"`
+	Persistent    bool   `json:"persistent"`
+	StorageClass  string `json:"storageClass"`
+	AccessMode    string `json:"accessMode"`
+	ExistingClaim string `json:"existingClaim"`
+}
+
+type envFromSpec struct {
+	Secret    string `json:"secret"`
+	ConfigMap string `json:"configMap"`
+	Optional  bool   `json:"optional"`
+	Prefix    string `json:"prefix"`
+}
+
+type jobSpec struct {
+	Binary                string   `json:"binary"`
+	Args                  []string `json:"args"`
+	BackoffLimit          *int     `json:"backoffLimit"`
+	ActiveDeadlineSeconds *int     `json:"activeDeadlineSeconds"`
+}
+
+type cronJobSpec struct {
+	jobSpec
+	Schedule                   string `json:"schedule"`
+	TimeZone                   string `json:"timeZone"`
+	ConcurrencyPolicy          string `json:"concurrencyPolicy"`
+	SuccessfulJobsHistoryLimit *int   `json:"successfulJobsHistoryLimit"`
+	FailedJobsHistoryLimit     *int   `json:"failedJobsHistoryLimit"`
+	Suspend                    bool   `json:"suspend"`
+}
+
+type metricsSpec struct {
+	Port          string `json:"port"`
+	Path          string `json:"path"`
+	Interval      string `json:"interval"`
+	ScrapeTimeout string `json:"scrapeTimeout"`
+}
+
+type containerSpec struct {
+	Image     string              `json:"image"`
+	Command   []string            `json:"command"`
+	Args      []string            `json:"args"`
+	Ports     map[string]portSpec `json:"ports"`
+	Env       map[string]any      `json:"env"`
+	Resources *resourcesSpec      `json:"resources"`
 }
 
 type secretSpec struct {

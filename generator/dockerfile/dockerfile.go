@@ -7,6 +7,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"text/template"
 
@@ -39,7 +40,8 @@ type view struct {
 	Ldflags                               string
 	Binaries                              []model.Binary
 	Entrypoint                            string
-	Ports                                 []model.Port
+	Ports                                 []port
+	Cmd                                   string // exec-form JSON; "" for none
 	User                                  int
 	Healthcheck                           string
 	DevEntrypoint                         string
@@ -68,8 +70,8 @@ func newView(svc *model.Service) (*view, error) {
 		Source:             svc.Source,
 		Repository:         img.Repository,
 		Syntax:             img.Syntax,
-		BuilderImage:       img.BuilderImage,
-		RuntimeImage:       img.RuntimeImage,
+		BuilderImage:       model.Mirror(img.BuilderImage, img.Registry),
+		RuntimeImage:       model.Mirror(img.RuntimeImage, img.Registry),
 		RuntimeDescription: img.Runtime.Describe(b.CGO),
 		SourceURL:          sourceURL(svc),
 		CGO:                b.CGO,
@@ -84,9 +86,16 @@ func newView(svc *model.Service) (*view, error) {
 		Ldflags:            strings.Join(append([]string{"-s", "-w"}, b.Ldflags...), " "),
 		Binaries:           b.Binaries,
 		Entrypoint:         b.Entrypoint,
-		Ports:              svc.Ports,
+		Ports:              dockerPorts(svc.Ports),
 		User:               img.User,
 		AirVersion:         AirVersion,
+	}
+	if len(svc.Args) > 0 {
+		cmd, err := json.Marshal(svc.Args)
+		if err != nil {
+			return nil, err
+		}
+		v.Cmd = string(cmd)
 	}
 	if len(svc.Health.Docker) > 0 {
 		hc, err := json.Marshal(svc.Health.Docker)
@@ -101,6 +110,25 @@ func newView(svc *model.Service) (*view, error) {
 	}
 	v.DevEntrypoint = dev
 	return v, nil
+}
+
+// port is a container port as Docker writes it.
+type port struct {
+	Expose  string // EXPOSE argument: 8080, or 53/udp
+	Publish string // docker run -p argument: 8080:8080, or 53:53/udp
+}
+
+func dockerPorts(ports []model.Port) []port {
+	out := make([]port, 0, len(ports))
+	for _, p := range ports {
+		n := strconv.Itoa(p.Port)
+		suffix := ""
+		if p.Protocol == model.UDP {
+			suffix = "/udp"
+		}
+		out = append(out, port{Expose: n + suffix, Publish: n + ":" + n + suffix})
+	}
+	return out
 }
 
 // buildTags adds timetzdata where the runtime has no zoneinfo, so time.LoadLocation
@@ -126,6 +154,9 @@ func devEntrypoint(svc *model.Service, tags []string) (string, error) {
 		"--build.bin", "/tmp/bin/" + entry.Name,
 		"--build.exclude_dir", "vendor,testdata,deploy",
 		"--tmp_dir", "/tmp/air",
+	}
+	if len(svc.Args) > 0 { // after --, air passes them to the binary
+		argv = append(append(argv, "--"), svc.Args...)
 	}
 	data, err := json.Marshal(argv)
 	return string(data), err

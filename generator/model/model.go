@@ -15,15 +15,27 @@ type Service struct {
 	Source      string // the descriptor's file name, for generated-file headers
 	Build       Build
 	Image       Image
+	Args        []string          // the entrypoint's arguments: the chart's args and the image's CMD
+	Command     []string          // replaces the entrypoint in the pod; nil keeps the image's
 	Ports       []Port            // sorted by name
 	Env         map[string]string // rendered sorted by name
 	Secrets     map[string]SecretRef
+	EnvFrom     []EnvFrom // sorted by id
 	Config      *Config
+	Volumes     []Volume // sorted by name
 	Health      Health
 	Resources   Resources
 	Replicas    int
 	Autoscaling *Autoscaling
 	Ingress     *Ingress
+	Jobs        []Job     // sorted by name
+	CronJobs    []CronJob // sorted by name
+	Metrics     *Metrics
+	Sidecars    []Container // sorted by name
+	Init        []Container // init containers, run in name order
+	// Values are raw chart values merged over the generated ones (nil: none).
+	Values  map[string]any
+	Compose bool // also write compose.yaml
 	// Environments holds each environment's full view (base plus its override),
 	// sorted by name; the views themselves have no environments.
 	Environments []Environment
@@ -73,12 +85,84 @@ type Image struct {
 	RuntimeImage string // resolved; empty for scratch
 	User         int
 	Syntax       string // optional "# syntax=" frontend
+	Digest       string // "sha256:…" pins the deployed image; "" deploys the tag
+	Registry     string // mirror replacing every image's registry; "" for none
 }
+
+// Protocol is a port's transport.
+type Protocol string
+
+const (
+	TCP Protocol = "TCP"
+	UDP Protocol = "UDP"
+)
 
 // Port is one named container port.
 type Port struct {
-	Name string
-	Port int
+	Name     string
+	Port     int
+	Protocol Protocol
+}
+
+// Volume is a writable directory: an emptyDir, or a PersistentVolumeClaim the chart
+// creates (Persistent) or one the user manages (ExistingClaim).
+type Volume struct {
+	Name          string
+	MountPath     string
+	Size          string // emptyDir sizeLimit or the claim's request; "" for none
+	Medium        string // "" or "Memory"
+	Persistent    bool
+	StorageClass  string
+	AccessMode    string // set when Persistent
+	ExistingClaim string
+}
+
+// EnvFrom imports every key of a Secret or ConfigMap berth does not manage.
+type EnvFrom struct {
+	ID        string
+	Secret    string // exactly one of Secret and ConfigMap is set
+	ConfigMap string
+	Optional  bool
+	Prefix    string
+}
+
+// Job is one-off work run before each install and upgrade, from one of the binaries.
+type Job struct {
+	Name                  string
+	Binary                string
+	Args                  []string
+	BackoffLimit          int
+	ActiveDeadlineSeconds int
+}
+
+// CronJob is scheduled work from one of the binaries.
+type CronJob struct {
+	Job
+	Schedule                   string
+	TimeZone                   string
+	ConcurrencyPolicy          string
+	SuccessfulJobsHistoryLimit int
+	FailedJobsHistoryLimit     int
+	Suspend                    bool
+}
+
+// Metrics is what a ServiceMonitor scrapes.
+type Metrics struct {
+	Port          string
+	Path          string
+	Interval      string
+	ScrapeTimeout string
+}
+
+// Container is a sidecar or init container beside the service.
+type Container struct {
+	Name      string
+	Image     string // mirrored when Image.Registry is set
+	Command   []string
+	Args      []string
+	Ports     []Port
+	Env       map[string]string
+	Resources Resources
 }
 
 // SecretRef points an environment variable at a key of a Kubernetes Secret.

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/distribution/reference"
 )
 
 // Libc is the C library an image provides: none, glibc or musl.
@@ -140,4 +142,27 @@ func FactsOf(ref string) (facts ImageFacts, ok bool) {
 		return Debian.Facts(false), true
 	}
 	return ImageFacts{}, false
+}
+
+// Mirror names ref in registry: the image's own registry (docker.io when it names none)
+// is replaced and its path kept, so golang:1.26 in registry.internal/mirror is
+// registry.internal/mirror/library/golang:1.26. The chart's go-service.image helper does
+// the same for the images it deploys. An empty registry, or a ref already there, is
+// returned unchanged.
+func Mirror(ref, registry string) string {
+	if registry == "" || ref == "" || strings.HasPrefix(ref, registry+"/") {
+		return ref
+	}
+	named, err := reference.ParseNormalizedNamed(ref)
+	if err != nil {
+		return ref
+	}
+	out := registry + "/" + reference.Path(named)
+	if t, ok := named.(reference.Tagged); ok {
+		out += ":" + t.Tag()
+	}
+	if d, ok := named.(reference.Digested); ok {
+		out += "@" + d.Digest().String()
+	}
+	return out
 }

@@ -55,6 +55,12 @@ func Generate(name string, src []byte, repo fs.FS) (*Result, error) {
 // render turns a loaded service into its files, after proving that the .dockerignore
 // keeps every file the build reads.
 func render(name string, src []byte, svc *model.Service, repo fs.FS) (*Result, error) {
+	if diags, err := rawValuesFindings(name, src, svc); err != nil || len(diags) > 0 {
+		if err != nil {
+			return nil, err
+		}
+		return nil, diags
+	}
 	df, err := dockerfile.Render(svc)
 	if err != nil {
 		return nil, err

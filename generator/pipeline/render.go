@@ -11,9 +11,10 @@ import (
 
 // RenderOptions choose the environment and the release facts of a render.
 type RenderOptions struct {
-	Env         string // "" renders the base values alone
-	Namespace   string // "" uses the Argo CD namespace of Env, else "default"
-	KubeVersion string // "" uses chart.DefaultKubeVersion
+	Env         string   // "" renders the base values alone
+	Namespace   string   // "" uses the Argo CD namespace of Env, else "default"
+	KubeVersion string   // "" uses chart.DefaultKubeVersion
+	APIVersions []string // extra API versions the cluster serves, as helm template --api-versions
 }
 
 // Render returns the manifests Argo CD would apply for one environment: the embedded
@@ -56,7 +57,7 @@ func Render(res *Result, opts RenderOptions) (string, error) {
 			ns = strings.ReplaceAll(svc.ArgoCD.Namespace, "{{env}}", opts.Env)
 		}
 	}
-	return chart.Render(ch, vals, chart.Options{ReleaseName: svc.Name, Namespace: ns, KubeVersion: opts.KubeVersion})
+	return chart.Render(ch, vals, chart.Options{ReleaseName: svc.Name, Namespace: ns, KubeVersion: opts.KubeVersion, APIVersions: opts.APIVersions})
 }
 
 func findFile(files []output.File, name string) (output.File, bool) {

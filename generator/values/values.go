@@ -7,7 +7,13 @@
 // replaced, null deletes).
 package values
 
-import "github.com/berth-dev/berth/generator/model"
+import (
+	"maps"
+	"slices"
+	"strconv"
+
+	"github.com/berth-dev/berth/generator/model"
+)
 
 // Defaults are the chart's values.yaml, read from the embedded chart by the caller; only
 // the maps whose entries the descriptor replaces wholesale are consulted.
@@ -15,25 +21,38 @@ type Defaults map[string]any
 
 // Build returns the chart values of one service view.
 func Build(svc *model.Service, defaults Defaults) map[string]any {
-	return map[string]any{
+	out := map[string]any{
 		"nameOverride":       svc.Name,
 		"fullnameOverride":   svc.Name,
 		"image":              image(svc),
 		"replicas":           svc.Replicas,
+		"command":            toAny(svc.Command),
+		"args":               toAny(svc.Args),
 		"ports":              ports(svc, defaults),
 		"env":                env(svc),
+		"envFrom":            envFrom(svc),
 		"config":             config(svc),
+		"volumes":            volumes(svc),
 		"probes":             probes(svc),
 		"resources":          resources(svc, defaults),
 		"autoscaling":        autoscaling(svc),
 		"ingress":            ingress(svc),
-		"podSecurityContext": map[string]any{"runAsUser": svc.Image.User, "runAsGroup": svc.Image.User, "fsGroup": svc.Image.User},
+		"jobs":               jobs(svc),
+		"cronJobs":           cronJobs(svc),
+		"metrics":            metrics(svc),
+		"sidecars":           containers(svc.Sidecars),
+		"initContainers":     containers(svc.Init),
+		"podSecurityContext": podSecurityContext(svc),
 		"securityContext":    map[string]any{"runAsUser": svc.Image.User, "runAsGroup": svc.Image.User},
 	}
+	if svc.Values != nil {
+		out = model.Merge(out, deepCopyMap(svc.Values), model.KeepNulls)
+	}
+	return out
 }
 
 func image(svc *model.Service) map[string]any {
-	return map[string]any{"repository": svc.Image.Repository, "tag": svc.Image.Tag}
+	return map[string]any{"repository": svc.Image.Repository, "tag": svc.Image.Tag, "digest": svc.Image.Digest, "registry": svc.Image.Registry}
 }
 
 // ports lists the service's ports and deletes the chart's default ports it does not
@@ -41,7 +60,164 @@ func image(svc *model.Service) map[string]any {
 func ports(svc *model.Service, defaults Defaults) map[string]any {
 	out := nullsFor(defaults, "ports")
 	for _, p := range svc.Ports {
-		out[p.Name] = map[string]any{"port": p.Port}
+		out[p.Name] = map[string]any{"port": p.Port, "protocol": string(p.Protocol)}
+	}
+	return out
+}
+
+// podSecurityContext: ports below 1024 are bound by a non-root process through the
+// safe sysctl that lowers the unprivileged range, set to the lowest such port.
+func podSecurityContext(svc *model.Service) map[string]any {
+	out := map[string]any{"runAsUser": svc.Image.User, "runAsGroup": svc.Image.User, "fsGroup": svc.Image.User}
+	lowest := 0
+	for _, p := range svc.Ports {
+		if p.Port < 1024 && (lowest == 0 || p.Port < lowest) {
+			lowest = p.Port
+		}
+	}
+	if lowest > 0 {
+		out["sysctls"] = []any{map[string]any{"name": "net.ipv4.ip_unprivileged_port_start", "value": strconv.Itoa(lowest)}}
+	}
+	return out
+}
+
+func envFrom(svc *model.Service) map[string]any {
+	out := map[string]any{}
+	for _, e := range svc.EnvFrom {
+		src := map[string]any{}
+		if e.Secret != "" {
+			src["secret"] = e.Secret
+		} else {
+			src["configMap"] = e.ConfigMap
+		}
+		if e.Optional {
+			src["optional"] = true
+		}
+		if e.Prefix != "" {
+			src["prefix"] = e.Prefix
+		}
+		out[e.ID] = src
+	}
+	return out
+}
+
+// volumes: an emptyDir, a claim the user manages, or one the chart creates
+// (persistence).
+func volumes(svc *model.Service) map[string]any {
+	out := map[string]any{}
+	for _, v := range svc.Volumes {
+		vol := map[string]any{"mountPath": v.MountPath}
+		switch {
+		case v.ExistingClaim != "":
+			vol["persistentVolumeClaim"] = map[string]any{"claimName": v.ExistingClaim}
+		case v.Persistent:
+			p := map[string]any{"size": v.Size, "accessMode": v.AccessMode}
+			if v.StorageClass != "" {
+				p["storageClassName"] = v.StorageClass
+			}
+			vol["persistence"] = p
+		default:
+			dir := map[string]any{}
+			if v.Size != "" {
+				dir["sizeLimit"] = v.Size
+			}
+			if v.Medium != "" {
+				dir["medium"] = v.Medium
+			}
+			vol["emptyDir"] = dir
+		}
+		out[v.Name] = vol
+	}
+	return out
+}
+
+func job(j model.Job) map[string]any {
+	return map[string]any{
+		"command":               []any{"/" + j.Binary},
+		"args":                  toAny(j.Args),
+		"backoffLimit":          j.BackoffLimit,
+		"activeDeadlineSeconds": j.ActiveDeadlineSeconds,
+	}
+}
+
+func jobs(svc *model.Service) map[string]any {
+	out := map[string]any{}
+	for _, j := range svc.Jobs {
+		out[j.Name] = job(j)
+	}
+	return out
+}
+
+func cronJobs(svc *model.Service) map[string]any {
+	out := map[string]any{}
+	for _, c := range svc.CronJobs {
+		m := job(c.Job)
+		m["schedule"] = c.Schedule
+		m["concurrencyPolicy"] = c.ConcurrencyPolicy
+		m["successfulJobsHistoryLimit"] = c.SuccessfulJobsHistoryLimit
+		m["failedJobsHistoryLimit"] = c.FailedJobsHistoryLimit
+		m["suspend"] = c.Suspend
+		if c.TimeZone != "" {
+			m["timeZone"] = c.TimeZone
+		}
+		out[c.Name] = m
+	}
+	return out
+}
+
+func metrics(svc *model.Service) map[string]any {
+	m := svc.Metrics
+	if m == nil {
+		return map[string]any{"enabled": false}
+	}
+	return map[string]any{"enabled": true, "port": m.Port, "path": m.Path, "interval": m.Interval, "scrapeTimeout": m.ScrapeTimeout}
+}
+
+// containers writes sidecars and init containers as Kubernetes Container specs
+// without a name (the map key), lists sorted by name.
+func containers(list []model.Container) map[string]any {
+	out := map[string]any{}
+	for _, c := range list {
+		spec := map[string]any{"image": c.Image}
+		if len(c.Command) > 0 {
+			spec["command"] = toAny(c.Command)
+		}
+		if len(c.Args) > 0 {
+			spec["args"] = toAny(c.Args)
+		}
+		var ports []any
+		for _, p := range c.Ports {
+			ports = append(ports, map[string]any{"name": p.Name, "containerPort": p.Port, "protocol": string(p.Protocol)})
+		}
+		if ports != nil {
+			spec["ports"] = ports
+		}
+		var env []any
+		for _, k := range slices.Sorted(maps.Keys(c.Env)) {
+			env = append(env, map[string]any{"name": k, "value": c.Env[k]})
+		}
+		if env != nil {
+			spec["env"] = env
+		}
+		if r := resourceMap(c.Resources); len(r) > 0 {
+			spec["resources"] = r
+		}
+		out[c.Name] = spec
+	}
+	return out
+}
+
+func resourceMap(r model.Resources) map[string]any {
+	out := map[string]any{}
+	for kind, given := range map[string]map[string]string{"requests": r.Requests, "limits": r.Limits} {
+		if len(given) == 0 {
+			continue
+		}
+		m := map[string]any{}
+		for k, v := range given {
+			m[k] = v
+		}
+		out[kind] = m
 	}
 	return out
 }
