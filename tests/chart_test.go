@@ -299,7 +299,7 @@ func TestChartPDBFollowsReplicas(t *testing.T) {
 // TestChartArgoSafe: no template function that differs between `helm install` and
 // Argo CD's `helm template` (cluster lookups, randomness, time, install/upgrade state).
 func TestChartArgoSafe(t *testing.T) {
-	forbidden := regexp.MustCompile(`\b(lookup|randAlphaNum|randAlpha|randNumeric|randAscii|randBytes|randInt|uuidv4|now|date|dateInZone|unixEpoch|genPrivateKey|genCA|genSelfSignedCert|genSignedCert)\b|\.Release\.(IsInstall|IsUpgrade|Revision)|helm\.sh/hook`)
+	forbidden := regexp.MustCompile(`\b(lookup|randAlphaNum|randAlpha|randNumeric|randAscii|randBytes|randInt|uuidv4|now|date|dateInZone|unixEpoch|genPrivateKey|genCA|genSelfSignedCert|genSignedCert)\b|\.Release\.(IsInstall|IsUpgrade|Revision)`)
 	files, err := filepath.Glob(filepath.Join(chartDir, "templates", "*"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no templates: %v", err)
@@ -313,6 +313,11 @@ func TestChartArgoSafe(t *testing.T) {
 			if m := forbidden.FindString(line); m != "" {
 				t.Errorf("%s:%d: %s is not Argo CD-safe", f, i+1, m)
 			}
+		}
+		// A Helm hook must be an Argo CD hook too, said explicitly, or Argo CD and Helm
+		// would run it at different times.
+		if helm, argo := strings.Count(string(data), "helm.sh/hook:"), strings.Count(string(data), "argocd.argoproj.io/hook:"); helm != argo {
+			t.Errorf("%s: %d helm.sh/hook annotations but %d argocd.argoproj.io/hook", f, helm, argo)
 		}
 	}
 }

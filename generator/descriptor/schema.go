@@ -141,6 +141,10 @@ func (r *reporter) alternatives(e *jsonschema.ValidationError) {
 		r.add(e.InstanceLocation, valueNode, fmt.Sprintf("must be %s, not %s", joinOr(dedupe(wants)), r.typeAt(e.InstanceLocation)))
 		return
 	}
+	if m, ok := r.schemaAt(e.AbsoluteKeywordLocation)["x-message"].(string); ok {
+		r.add(e.InstanceLocation, valueNode, m)
+		return
+	}
 	r.add(e.InstanceLocation, valueNode, "does not match any allowed form")
 }
 
