@@ -154,7 +154,8 @@ func pods(t *testing.T, ns string) []pod {
 	t.Helper()
 	for range 120 {
 		var list struct{ Items []pod }
-		if err := json.Unmarshal([]byte(kubectl(t, "get", "pods", "-n", ns, "-o", "json")), &list); err != nil {
+		// the service's pods only: a hook Job's pod has a name label of its own
+		if err := json.Unmarshal([]byte(kubectl(t, "get", "pods", "-n", ns, "-l", "app.kubernetes.io/component notin (job,cronjob)", "-o", "json")), &list); err != nil {
 			t.Fatal(err)
 		}
 		if !slices.ContainsFunc(list.Items, func(p pod) bool { return p.Metadata.DeletionTimestamp != nil }) {
@@ -265,7 +266,7 @@ func secrets(t *testing.T, ns string, svc *model.Service) {
 
 // endpoints are the paths where each example answers with the uid it runs as (the e2e
 // tests read the same ones).
-var endpoints = map[string]string{"hello": "/", "vendored": "/id", "cgo-sqlite": "/visits", "multi-binary": "/"}
+var endpoints = map[string]string{"hello": "/", "vendored": "/id", "cgo-sqlite": "/visits", "multi-binary": "/", "names": "/"}
 
 // TestExamplesOnCluster: every example in every environment, installed with Helm 3.16
 // and Helm 4 into a namespace enforcing Pod Security "restricted": admitted without a
@@ -310,7 +311,7 @@ func checkRunning(t *testing.T, ns string, view *model.Service) {
 	}
 	// Helm 4 waits for kstatus' "Current", which a Deployment can reach a moment before
 	// its last pod turns Ready; the probes must pass within a minute.
-	if out, errs, err := run(t, nil, "kubectl", "wait", "--for=condition=Ready", "pod", "--all", "-n", ns, "--timeout=60s"); err != nil {
+	if out, errs, err := run(t, nil, "kubectl", "wait", "--for=condition=Ready", "pod", "-l", "app.kubernetes.io/name="+view.Name, "-n", ns, "--timeout=60s"); err != nil {
 		t.Errorf("pods not Ready within a minute: %v\n%s%s", err, out, errs)
 	}
 	list := pods(t, ns)
@@ -335,7 +336,7 @@ func checkRunning(t *testing.T, ns string, view *model.Service) {
 		}
 		checkProcess(t, p, view)
 	}
-	port := view.Ports[0]
+	port := httpPort(view)
 	body := get(t, portForward(t, ns, view.Name, port.Port)+endpoints[view.Name])
 	if !strings.Contains(body, fmt.Sprint(uid)) {
 		t.Errorf("the Service answered %q; want the uid %d it runs as", body, uid)
@@ -350,6 +351,20 @@ func checkRunning(t *testing.T, ns string, view *model.Service) {
 			t.Errorf("%s: got %q, want present=%v", kind, names, wanted)
 		}
 	}
+}
+
+// httpPort is the port named http, else the first TCP one.
+func httpPort(view *model.Service) model.Port {
+	var tcp []model.Port
+	for _, p := range view.Ports {
+		if p.Name == "http" {
+			return p
+		}
+		if p.Protocol == model.TCP {
+			tcp = append(tcp, p)
+		}
+	}
+	return tcp[0]
 }
 
 // checkProcess reads the container's process on the node: its user and its environment
@@ -423,10 +438,21 @@ func checkServerSideDryRun(t *testing.T, ns string, ex example, env string) {
 		t.Errorf("server-side dry run warned: %s", errs)
 	}
 	helmObjects := objectNames(t, must(t, helmBin(t, helmVersions[0]), "get", "manifest", ex.res.Service.Name, "-n", ns))
-	rendered := objectNames(t, manifest)
+	rendered := objectNames(t, withoutHooks(manifest)) // helm get manifest leaves hooks out
 	if !slices.Equal(helmObjects, rendered) {
 		t.Errorf("berth render has %v, Helm created %v", rendered, helmObjects)
 	}
+}
+
+// withoutHooks drops the documents that are Helm hooks.
+func withoutHooks(manifest string) string {
+	var out []string
+	for _, doc := range releaseutil.SplitManifests(manifest) {
+		if !strings.Contains(doc, "helm.sh/hook:") {
+			out = append(out, doc)
+		}
+	}
+	return strings.Join(out, "\n---\n")
 }
 
 // objectNames lists kind/name of every object of a manifest, sorted.

@@ -28,13 +28,13 @@ const dockerBin = "/usr/bin/docker"
 // example says how to check one example's image.
 type example struct {
 	name     string
-	binaries []string                 // every binary the image must hold at /
-	shell    bool                     // the runtime has a shell (debian); else none may exist
-	sized    bool                     // distroless or scratch: image ≤ binaries + 3 MiB
-	path     string                   // endpoint whose answer proves the service works
-	want     []string                 // substrings of that answer
-	runArgs  []string                 // extra docker run arguments
-	extra    func(*testing.T, string) // further checks, given the image
+	binaries []string                                    // every binary the image must hold at /
+	shell    bool                                        // the runtime has a shell (debian); else none may exist
+	sized    bool                                        // distroless or scratch: image ≤ binaries + 3 MiB
+	path     string                                      // endpoint whose answer proves the service works
+	want     []string                                    // substrings of that answer
+	runArgs  []string                                    // extra docker run arguments
+	extra    func(t *testing.T, image, container string) // further checks
 }
 
 var examples = []example{
@@ -46,6 +46,13 @@ var examples = []example{
 		want:    []string{`"greeting":"hello from the config file"`, `"database_set":true`, `"uid":65532`},
 		runArgs: []string{"-e", "DATABASE_URL=postgres://db/example", "-v", "CONFIG:/etc/multi-binary/app.yaml:ro"},
 		extra:   checkWorker,
+	},
+	{
+		// DNS on 53 over UDP and TCP as UID 65532, records written to a data volume under a
+		// read-only root, started by the image's CMD (the chart's args).
+		name: "names", binaries: []string{"names"}, sized: true, path: "/", want: []string{`"layout":1`, `"uid":65532`},
+		runArgs: []string{"--tmpfs", "/var/lib/names:mode=1777", "-p", "127.0.0.1::53/udp", "-p", "127.0.0.1::53/tcp"},
+		extra:   checkNames,
 	},
 }
 
@@ -134,7 +141,7 @@ func TestExamplesBuildAndRun(t *testing.T) {
 			checkProcessUID(t, name)
 			checkHealthy(t, name)
 			if ex.extra != nil {
-				ex.extra(t, image)
+				ex.extra(t, image, name)
 			}
 		})
 	}
@@ -256,7 +263,7 @@ func checkHealthy(t *testing.T, name string) {
 }
 
 // checkWorker: the second binary of the multi-binary image runs too.
-func checkWorker(t *testing.T, image string) {
+func checkWorker(t *testing.T, image, _ string) {
 	t.Helper()
 	cfg := filepath.Join(repoRoot(t), "examples", "multi-binary", "config", "app.yaml")
 	out := docker(t, "run", "--rm", "--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",

@@ -55,6 +55,9 @@ func api(store *Store) http.Handler {
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
 		fmt.Fprintf(w, "# TYPE names_queries_total counter\nnames_queries_total %d\n", queries.Load())
 	})
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `{"service":"names","layout":%d,"uid":%d}`+"\n", store.Version(), os.Getuid())
+	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		if v := store.Version(); v != layoutVersion {
