@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -240,6 +241,9 @@ func randomDescriptor(r *rand.Rand) map[string]any {
 		delete(ports, "http")
 		ports["api"] = 8000
 	}
+	if r.IntN(4) == 0 {
+		ports["dns"] = map[string]any{"port": pick(r, 53, 5353), "protocol": "UDP"}
+	}
 	d := map[string]any{
 		"apiVersion": "berth.dev/v1alpha1",
 		"kind":       "Service",
@@ -269,6 +273,7 @@ func randomDescriptor(r *rand.Rand) map[string]any {
 	if r.IntN(3) == 0 {
 		d["ingress"] = randomIngress(r)
 	}
+	randomWorkloads(r, d, false)
 	envs := map[string]any{}
 	for _, name := range []string{"dev", "staging", "prod"} {
 		if r.IntN(4) > 0 {
@@ -318,7 +323,86 @@ func randomOverride(r *rand.Rand, ports map[string]any) map[string]any {
 	if r.IntN(3) == 0 {
 		o["image"] = map[string]any{"tag": pick(r, "1.0.1", "3.0.0-rc1", "dev")}
 	}
+	if r.IntN(4) == 0 {
+		img, _ := o["image"].(map[string]any)
+		if img == nil {
+			img = map[string]any{}
+		}
+		img["digest"] = pick[any](r, nil, "sha256:"+strings.Repeat("ab", 32))
+		o["image"] = img
+	}
+	randomWorkloads(r, o, true)
 	return o
+}
+
+// randomWorkloads adds the fields of real services: args, writable volumes, envFrom,
+// jobs and cron jobs, metrics, sidecars and init containers, raw chart values, a
+// registry mirror and a digest. In an override, map entries may be null (removed) or
+// partial (merged), lists replace, and a whole field may be null.
+func randomWorkloads(r *rand.Rand, d map[string]any, override bool) {
+	entry := func(gen func() any) any {
+		if override && r.IntN(3) == 0 {
+			return nil
+		}
+		return gen()
+	}
+	if r.IntN(3) == 0 {
+		d["args"] = []any{"serve", pick(r, "--http=:8080", "--data=/var/lib/svc", "${HOME}", "$(POD_NAME)")}
+	}
+	if r.IntN(4) == 0 {
+		vols := map[string]any{}
+		vols["data"] = entry(func() any {
+			v := map[string]any{"mountPath": "/var/lib/svc", "size": pick(r, "64Mi", "1Gi")}
+			switch r.IntN(3) {
+			case 0:
+				v["medium"] = "Memory"
+			case 1:
+				v["persistent"], v["accessMode"] = true, "ReadWriteMany"
+			}
+			return v
+		})
+		if r.IntN(2) == 0 {
+			vols["shared"] = entry(func() any { return map[string]any{"mountPath": "/shared", "existingClaim": "team-shared"} })
+		}
+		d["volumes"] = vols
+	}
+	if r.IntN(4) == 0 {
+		d["envFrom"] = map[string]any{
+			"db":    entry(func() any { return map[string]any{"secret": pick(r, "db", "db2"), "prefix": "DB_"} }),
+			"flags": entry(func() any { return map[string]any{"configMap": "flags", "optional": r.IntN(2) == 0} }),
+		}
+	}
+	if r.IntN(4) == 0 {
+		d["jobs"] = map[string]any{"migrate": entry(func() any { return map[string]any{"args": []any{"migrate", pick(r, "up", "down")}} })}
+	}
+	if r.IntN(4) == 0 {
+		d["cronJobs"] = map[string]any{"report": entry(func() any {
+			return map[string]any{"schedule": pick(r, "0 3 * * *", "@hourly"), "timeZone": pick(r, "Etc/UTC", "Europe/Berlin"), "concurrencyPolicy": pick(r, "Forbid", "Replace")}
+		})}
+	}
+	if r.IntN(5) == 0 {
+		d["metrics"] = entry(func() any { return map[string]any{"path": pick(r, "/metrics", "/stats"), "interval": "30s"} })
+	}
+	if r.IntN(4) == 0 {
+		d["sidecars"] = map[string]any{"proxy": entry(func() any {
+			return map[string]any{"image": "envoyproxy/envoy:v1.31.2", "args": []any{"-c", "/etc/envoy.yaml"}, "ports": map[string]any{"admin": 9901}}
+		})}
+	}
+	if r.IntN(5) == 0 {
+		d["initContainers"] = map[string]any{"wait": entry(func() any { return map[string]any{"image": "busybox:1.37", "args": []any{"true"}} })}
+	}
+	if r.IntN(4) == 0 {
+		d["values"] = map[string]any{
+			"podAnnotations":  map[string]any{"team": pick(r, "a", "b")},
+			"minReadySeconds": r.IntN(10),
+			"podAntiAffinity": pick(r, "soft", "hard", "none"),
+			"tmp":             pick[any](r, map[string]any{"enabled": false}, map[string]any{"sizeLimit": "128Mi"}),
+			"service":         map[string]any{"annotations": map[string]any{"a": pick[any](r, nil, "b")}},
+		}
+	}
+	if !override && r.IntN(5) == 0 {
+		d["image"].(map[string]any)["registry"] = pick(r, "registry.internal:5000", "mirror.example.com/hub")
+	}
 }
 
 func randomEnv(r *rand.Rand, override bool) map[string]any {
@@ -432,4 +516,4 @@ func maybe(r *rand.Rand, m map[string]any, key string, v map[string]any) {
 	}
 }
 
-func pick(r *rand.Rand, options ...string) string { return options[r.IntN(len(options))] }
+func pick[T any](r *rand.Rand, options ...T) T { return options[r.IntN(len(options))] }

@@ -105,7 +105,7 @@ func Problems(ch *helmchart.Chart, vals map[string]any) ([]Problem, error) {
 		if u.Error == nil {
 			continue
 		}
-		p := Problem{Pointer: u.InstanceLocation, Message: u.Error.String()}
+		p := Problem{Pointer: u.InstanceLocation, Message: u.Error.String() + " (the chart's values.schema.json)"}
 		if !seen[p] && !strings.HasPrefix(p.Message, "validation failed") {
 			seen[p] = true
 			out = append(out, p)

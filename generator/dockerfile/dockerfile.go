@@ -7,6 +7,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"path"
 	"strconv"
 	"strings"
 	"text/template"
@@ -41,7 +42,8 @@ type view struct {
 	Binaries                              []model.Binary
 	Entrypoint                            string
 	Ports                                 []port
-	Cmd                                   string // exec-form JSON; "" for none
+	Cmd                                   string   // exec-form JSON; "" for none
+	Volumes                               []string // mount paths of the writable volumes
 	User                                  int
 	Healthcheck                           string
 	DevEntrypoint                         string
@@ -89,6 +91,9 @@ func newView(svc *model.Service) (*view, error) {
 		Ports:              dockerPorts(svc.Ports),
 		User:               img.User,
 		AirVersion:         AirVersion,
+	}
+	for _, vol := range svc.Volumes {
+		v.Volumes = append(v.Volumes, path.Clean(vol.MountPath))
 	}
 	if len(svc.Args) > 0 {
 		cmd, err := json.Marshal(svc.Args)

@@ -42,13 +42,14 @@ func rawValuesFindings(name string, src []byte, svc *model.Service) (finding.Lis
 		if err != nil {
 			return nil, err
 		}
+		problems = append(problems, deletedSections(v.svc.Values, ch.Values, "")...)
 		for _, p := range problems {
 			at, ok := rawPointer(loc, v.env, v.svc.Values, p.Pointer)
 			if !ok || seen[at+p.Message] {
 				continue
 			}
 			seen[at+p.Message] = true
-			out = append(out, loc.At(at, finding.Error, fmt.Sprintf("values%s: %s (the chart's values.schema.json)", dotted(p.Pointer), p.Message)))
+			out = append(out, loc.At(at, finding.Error, fmt.Sprintf("values%s: %s", dotted(p.Pointer), p.Message)))
 		}
 	}
 	return out.Sorted(), nil
@@ -95,4 +96,25 @@ func dotted(pointer string) string {
 		segs[i] = descriptor.UnescapePointer(s)
 	}
 	return "." + strings.Join(segs, ".")
+}
+
+// deletedSections finds nulls that would delete a whole map of the chart's defaults
+// (values: {tmp: null}): the chart's templates read their fields, so a section is
+// switched off through its fields, never removed.
+func deletedSections(raw, defaults map[string]any, pointer string) []chart.Problem {
+	var out []chart.Problem
+	for k, v := range raw {
+		def, isMap := defaults[k].(map[string]any)
+		if !isMap || len(def) == 0 {
+			continue
+		}
+		p := pointer + "/" + descriptor.EscapePointer(k)
+		switch sub := v.(type) {
+		case nil:
+			out = append(out, chart.Problem{Pointer: p, Message: "null would delete the chart's whole section; set its fields instead (e.g. enabled: false)"})
+		case map[string]any:
+			out = append(out, deletedSections(sub, def, p)...)
+		}
+	}
+	return out
 }

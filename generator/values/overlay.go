@@ -16,12 +16,14 @@ func Overlay(base, view map[string]any, defaults Defaults) map[string]any {
 		}
 	}
 	for k, b := range base {
-		if _, ok := view[k]; ok || b == nil {
+		if _, ok := view[k]; ok {
 			continue
 		}
 		d, hasDefault := defaults[k]
 		if !hasDefault || d == nil {
-			out[k] = nil
+			if b != nil { // a null in base already deletes it
+				out[k] = nil
+			}
 			continue
 		}
 		if sub, changed := overlayValue(base, k, d, defaults); changed {

@@ -26,6 +26,7 @@ import (
 	"github.com/berth-dev/berth/generator/model"
 	"github.com/berth-dev/berth/generator/pipeline"
 	"github.com/berth-dev/berth/generator/values"
+	"github.com/berth-dev/berth/tests/testutil"
 )
 
 // dockerBin is Debian's Docker client, which builds RUN --mount with DOCKER_BUILDKIT=1 and
@@ -145,6 +146,7 @@ type pod struct {
 		ContainerStatuses []struct {
 			ContainerID string `json:"containerID"`
 		} `json:"containerStatuses"`
+		PodIP string `json:"podIP"`
 	} `json:"status"`
 }
 
@@ -296,6 +298,10 @@ func TestExamplesOnCluster(t *testing.T) {
 						t.Errorf("Pod Security warned: %s", errs)
 					}
 					checkRunning(t, ns, svc.Environment(env))
+					checkHooks(t, ns, svc.Environment(env))
+					if ex.name == "names" {
+						checkNamesDNS(t, ns)
+					}
 					checkServerSideDryRun(t, ns, ex, env)
 				})
 			}
@@ -365,6 +371,46 @@ func httpPort(view *model.Service) model.Port {
 		}
 	}
 	return tcp[0]
+}
+
+// checkHooks: each of the view's jobs ran as a Helm hook before the release's objects
+// and succeeded (the Job itself is gone: hook-succeeded deletes it).
+func checkHooks(t *testing.T, ns string, view *model.Service) {
+	t.Helper()
+	for _, j := range view.Jobs {
+		job := view.Name + "-" + j.Name
+		events := kubectl(t, "get", "events", "-n", ns, "--field-selector", "involvedObject.kind=Job,involvedObject.name="+job, "-o", "jsonpath={range .items[*]}{.reason}{\"\\n\"}{end}")
+		if !slices.Contains(strings.Fields(events), "Completed") {
+			t.Errorf("hook Job %s did not complete; its events: %q", job, events)
+		}
+		if left := kubectl(t, "get", "jobs", "-n", ns, "-o", "name"); strings.Contains(left, job) {
+			t.Errorf("hook Job %s was not deleted after it succeeded", job)
+		}
+	}
+}
+
+// checkNamesDNS: in each pod of the names example, a record written over HTTP is answered
+// over UDP and TCP on port 53, bound by UID 65532 through the pod's sysctl; the host
+// reaches pod IPs over the test cluster's bridge.
+func checkNamesDNS(t *testing.T, ns string) {
+	t.Helper()
+	for _, p := range pods(t, ns) {
+		ip := p.Status.PodIP
+		req, _ := http.NewRequest(http.MethodPut, "http://"+ip+":8080/records/"+p.Metadata.Name+".test", strings.NewReader("192.0.2.9"))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("PUT a record in pod %s: %v", p.Metadata.Name, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNoContent {
+			t.Fatalf("PUT a record in pod %s: %s", p.Metadata.Name, resp.Status)
+		}
+		for _, proto := range []string{"udp", "tcp"} {
+			if got, rcode := testutil.QueryA(t, proto, ip+":53", p.Metadata.Name+".test."); got != "192.0.2.9" {
+				t.Errorf("pod %s over %s: %q (%v), want 192.0.2.9", p.Metadata.Name, proto, got, rcode)
+			}
+		}
+	}
 }
 
 // checkProcess reads the container's process on the node: its user and its environment

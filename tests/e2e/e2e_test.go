@@ -51,7 +51,7 @@ var examples = []example{
 		// DNS on 53 over UDP and TCP as UID 65532, records written to a data volume under a
 		// read-only root, started by the image's CMD (the chart's args).
 		name: "names", binaries: []string{"names"}, sized: true, path: "/", want: []string{`"layout":1`, `"uid":65532`},
-		runArgs: []string{"--tmpfs", "/var/lib/names:mode=1777", "-p", "127.0.0.1::53/udp", "-p", "127.0.0.1::53/tcp"},
+		runArgs: []string{"-v", namesVolume + ":/var/lib/names", "-p", "127.0.0.1::53/udp", "-p", "127.0.0.1::53/tcp"},
 		extra:   checkNames,
 	},
 }
