@@ -1,6 +1,7 @@
 package tests
 
 import (
+	"fmt"
 	"maps"
 	"os"
 	"os/exec"
@@ -18,6 +19,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/berth-dev/berth/generator/chart"
+	"github.com/berth-dev/berth/generator/model"
 	"github.com/berth-dev/berth/tests/testutil"
 )
 
@@ -40,6 +42,7 @@ var chartCases = []struct {
 	{"pdb-min-available", []string{"minimal", "pdb-min-available"}},
 	{"networkpolicy", []string{"minimal", "networkpolicy"}},
 	{"workload", []string{"minimal", "workload"}},
+	{"batch", []string{"minimal", "batch"}},
 	{"extraobjects-list", []string{"minimal", "extraobjects-list"}},
 	{"extraobjects-map", []string{"minimal", "extraobjects-map"}},
 	{"layered", []string{"minimal", "layer-base", "layer-env"}},
@@ -84,11 +87,29 @@ func embeddedChart(t *testing.T) *helmchart.Chart {
 
 func renderChart(t *testing.T, names ...string) string {
 	t.Helper()
-	out, err := chart.Render(embeddedChart(t), mergeChartValues(t, names...), chart.Options{ReleaseName: "svc", Namespace: "apps"})
+	out, err := chart.Render(embeddedChart(t), mergeChartValues(t, names...), chart.Options{ReleaseName: "svc", Namespace: "apps", APIVersions: []string{serviceMonitorAPI}})
 	if err != nil {
 		t.Fatalf("render %v: %v", names, err)
 	}
 	return out
+}
+
+// serviceMonitorAPI is what a cluster with the Prometheus Operator serves.
+const serviceMonitorAPI = "monitoring.coreos.com/v1/ServiceMonitor"
+
+// TestChartServiceMonitorNeedsTheAPI: metrics.enabled renders a ServiceMonitor only where
+// the cluster serves its API, so a chart with metrics on installs anywhere.
+func TestChartServiceMonitorNeedsTheAPI(t *testing.T) {
+	vals := mergeChartValues(t, "minimal", "batch")
+	for _, api := range [][]string{nil, {"monitoring.coreos.com/v1"}, {serviceMonitorAPI}} {
+		out, err := chart.Render(embeddedChart(t), vals, chart.Options{ReleaseName: "svc", Namespace: "apps", APIVersions: api})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := strings.Contains(out, "kind: ServiceMonitor"), api != nil; got != want {
+			t.Errorf("api versions %v: ServiceMonitor rendered = %v, want %v", api, got, want)
+		}
+	}
 }
 
 // TestChartRender renders every case with the Helm SDK, compares it with its golden
@@ -481,6 +502,37 @@ func TestChartValidateAgreesWithHelm(t *testing.T) {
 		helms := chartutil.ValidateAgainstSchema(ch, coalesced)
 		if (ours == nil) != (helms == nil) {
 			t.Errorf("case %d: berth says %v, Helm says %v", i, ours, helms)
+		}
+	}
+}
+
+// TestChartMirrorMatchesDockerfile: the chart's registry mirror names every image as
+// model.Mirror (used for the Dockerfile's FROM lines) does, for every form of reference.
+func TestChartMirrorMatchesDockerfile(t *testing.T) {
+	refs := []string{
+		"busybox:1.37", "library/busybox:1.37", "docker.io/library/busybox:1.37", "acme/tool:2",
+		"gcr.io/distroless/static-debian13:nonroot", "registry.example.com:5000/team/img:1.0",
+		"localhost/img:1", "localhost:5000/a/b/c:1", "ghcr.io/acme/x@sha256:" + strings.Repeat("a", 64),
+		"registry.internal:5000/mirror/already/there:1",
+	}
+	for _, registry := range []string{"registry.internal:5000/mirror", "mirror.example.com"} {
+		sidecars := map[string]any{}
+		for i, ref := range refs {
+			sidecars[fmt.Sprintf("c%02d", i)] = map[string]any{"image": ref}
+		}
+		vals := mergeChartValues(t, "minimal")
+		vals["sidecars"] = sidecars
+		vals["global"] = map[string]any{"imageRegistry": registry}
+		out, err := chart.Render(embeddedChart(t), vals, chart.Options{ReleaseName: "svc", Namespace: "apps"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		inits := dig(t, deployment(t, out), "spec", "template", "spec", "initContainers").([]any)
+		for i, ref := range refs {
+			got := inits[i].(map[string]any)["image"]
+			if want := model.Mirror(ref, registry); got != want {
+				t.Errorf("%s in %s: chart %v, model.Mirror %s", ref, registry, got, want)
+			}
 		}
 	}
 }

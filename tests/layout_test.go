@@ -55,7 +55,7 @@ func TestBinaryLinksNoTestCode(t *testing.T) {
 		t.Fatalf("go list: %v", err)
 	}
 	deps := strings.Split(string(out), "\n")
-	for _, banned := range []string{"k8s.io/pod-security-admission", "sigs.k8s.io/gateway-api", "github.com/berth-dev/berth/tests", "testing"} {
+	for _, banned := range []string{"k8s.io/pod-security-admission", "sigs.k8s.io/gateway-api", "github.com/prometheus-operator/prometheus-operator", "github.com/berth-dev/berth/tests", "testing"} {
 		if i := slices.IndexFunc(deps, func(d string) bool { return d == banned || strings.HasPrefix(d, banned+"/") }); i >= 0 {
 			t.Errorf("the berth binary links %s", deps[i])
 		}

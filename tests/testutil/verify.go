@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	"helm.sh/helm/v3/pkg/releaseutil"
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
@@ -53,11 +54,11 @@ func Verify(manifest string) ([]string, error) {
 
 var strictDecoder = newStrictDecoder()
 
-// newStrictDecoder knows the built-in kinds plus Gateway API's HTTPRoute, which the chart
-// can render.
+// newStrictDecoder knows the built-in kinds plus Gateway API's HTTPRoute and the
+// Prometheus Operator's ServiceMonitor, which the chart can render.
 func newStrictDecoder() runtime.Decoder {
 	s := runtime.NewScheme()
-	for _, add := range []func(*runtime.Scheme) error{clientscheme.AddToScheme, gatewayv1.Install} {
+	for _, add := range []func(*runtime.Scheme) error{clientscheme.AddToScheme, gatewayv1.Install, monitoringv1.AddToScheme} {
 		if err := add(s); err != nil {
 			panic(err) // a scheme registration conflict is a build defect, not input
 		}
