@@ -56,7 +56,7 @@ func TestChartHelmCLIs(t *testing.T) {
 		t.Run(filepath.Dir(rel), func(t *testing.T) {
 			bin := tool(t, rel)
 			for _, tc := range chartCases {
-				args := append([]string{"template", "svc", chartDir, "--namespace", "apps", "--kube-version", chart.DefaultKubeVersion}, valueFlags(tc.files)...)
+				args := append([]string{"template", "svc", chartDir, "--namespace", "apps", "--kube-version", chart.DefaultKubeVersion, "--api-versions", serviceMonitorAPI}, valueFlags(tc.files)...)
 				out, stderr, err := runHelm(t, bin, args...)
 				if err != nil {
 					t.Errorf("%s: helm template: %v\n%s", tc.name, err, stderr)

@@ -51,8 +51,27 @@ image:
   builderImage: "@builderImage@"
   runtimeImage: "@runtimeImage@"
   syntax: "@syntax@"
+  digest: "@digest@"
+  registry: "@registry@"
+args: ["serve", "@arg@"]
+command: ["/hostile", "@command@"]
 ports:
   http: 8080
+  dns: {port: 5353, protocol: UDP}
+volumes:
+  data: {mountPath: "@volumePath@", size: "@volumeSize@"}
+  claim: {mountPath: /var/lib/claim, existingClaim: "@claim@"}
+envFrom:
+  db: {secret: "@envFromSecret@", prefix: "@envFromPrefix@"}
+jobs:
+  migrate: {args: ["@jobArg@"]}
+cronJobs:
+  report: {schedule: "@schedule@", timeZone: "@timeZone@", args: [report]}
+metrics: {path: "@metricsPath@", interval: "@interval@"}
+sidecars:
+  proxy: {image: "@sidecarImage@", args: ["@sidecarArg@"], env: {PROXY_MODE: "@sidecarEnv@"}}
+values:
+  podAnnotations: {"@valuesKey@": "@valuesValue@"}
 env:
   GREETING: "@env@"
   "@envKey@": "x"
@@ -118,6 +137,25 @@ var hostileFields = []struct{ marker, pointer, benign string }{
 	{"chartRepoURL", "/argocd/chart/repoURL", "https://github.com/berth-dev/berth.git"},
 	{"chartPath", "/argocd/chart/path", "charts/go-service"},
 	{"chartRevision", "/argocd/chart/revision", "v1.0.0"},
+	{"digest", "/image/digest", "sha256:" + strings.Repeat("ab", 32)},
+	{"registry", "/image/registry", "registry.internal:5000/mirror"},
+	{"arg", "/args/1", "--data=/var/lib/hostile"},
+	{"command", "/command/1", "--verbose"},
+	{"volumePath", "/volumes/data/mountPath", "/var/lib/hostile"},
+	{"volumeSize", "/volumes/data/size", "64Mi"},
+	{"claim", "/volumes/claim/existingClaim", "hostile-data"},
+	{"envFromSecret", "/envFrom/db/secret", "hostile-db"},
+	{"envFromPrefix", "/envFrom/db/prefix", "DB_"},
+	{"jobArg", "/jobs/migrate/args/0", "migrate"},
+	{"schedule", "/cronJobs/report/schedule", "0 3 * * *"},
+	{"timeZone", "/cronJobs/report/timeZone", "Europe/Berlin"},
+	{"metricsPath", "/metrics/path", "/metrics"},
+	{"interval", "/metrics/interval", "30s"},
+	{"sidecarImage", "/sidecars/proxy/image", "envoyproxy/envoy:v1.31.2"},
+	{"sidecarArg", "/sidecars/proxy/args/0", "--log-level=info"},
+	{"sidecarEnv", "/sidecars/proxy/env/PROXY_MODE", "edge"},
+	{"valuesKey", "/values/podAnnotations", "team.example.com/owner"},
+	{"valuesValue", "/values/podAnnotations/team.example.com~1owner", "payments"},
 }
 
 // hostileValues go in the middle of a benign value.
@@ -380,6 +418,17 @@ func roundTrips(t *testing.T, g *generated, marker, value string) {
 		check("HEALTHCHECK argument", dockerHealthcheckArg(g, 1))
 	case "exec":
 		check("rendered liveness exec", digAny(container(g), "livenessProbe", "exec", "command", 1))
+	case "arg":
+		check("CMD argument", dockerCmdArg(g, 1))
+		check("rendered args", digAny(container(g), "args", 1))
+	case "command":
+		check("rendered command", digAny(container(g), "command", 1))
+	case "jobArg":
+		check("rendered Job args", digAny(g.manifests["Job"], "spec", "template", "spec", "containers", 0, "args", 0))
+	case "sidecarArg":
+		check("rendered sidecar args", digAny(g.manifests["Deployment"], "spec", "template", "spec", "initContainers", 0, "args", 0))
+	case "valuesValue":
+		check("rendered pod annotation", digAny(g.manifests["Deployment"], "spec", "template", "metadata", "annotations", "team.example.com/owner"))
 	}
 }
 
@@ -399,6 +448,15 @@ func dockerLabel(t *testing.T, g *generated, key string) string {
 		}
 	}
 	return "<no label " + key + ">"
+}
+
+func dockerCmdArg(g *generated, i int) string {
+	for _, c := range g.dockerfile {
+		if cmd, ok := c.(*instructions.CmdCommand); ok && len(cmd.CmdLine) > i {
+			return cmd.CmdLine[i]
+		}
+	}
+	return "<no CMD>"
 }
 
 func dockerHealthcheckArg(g *generated, i int) string {

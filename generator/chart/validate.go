@@ -6,10 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 	helmchart "helm.sh/helm/v3/pkg/chart"
 	"helm.sh/helm/v3/pkg/chartutil"
 )
@@ -101,18 +105,62 @@ func Problems(ch *helmchart.Chart, vals map[string]any) ([]Problem, error) {
 	}
 	var out []Problem
 	seen := map[Problem]bool{}
-	for _, u := range verr.BasicOutput().Errors {
-		if u.Error == nil {
-			continue
-		}
-		p := Problem{Pointer: u.InstanceLocation, Message: u.Error.String() + " (the chart's values.schema.json)"}
-		if !seen[p] && !strings.HasPrefix(p.Message, "validation failed") {
+	collectProblems(verr, "", func(p Problem) {
+		if !seen[p] {
 			seen[p] = true
 			out = append(out, p)
 		}
-	}
+	})
 	slices.SortFunc(out, func(a, b Problem) int {
 		return cmp.Or(cmp.Compare(a.Pointer, b.Pointer), cmp.Compare(a.Message, b.Message))
 	})
 	return out, nil
+}
+
+var english = message.NewPrinter(language.English)
+
+// collectProblems reports the leaves of a validation error tree. Under a propertyNames
+// failure the key itself is the problem: its pointer is the object's plus the key (v6
+// gives such errors another location), and the message names the key.
+func collectProblems(e *jsonschema.ValidationError, key string, report func(Problem)) {
+	pointer := "/" + strings.Join(escapeTokens(e.InstanceLocation), "/")
+	if pointer == "/" {
+		pointer = ""
+	}
+	for _, c := range e.Causes {
+		if pn, ok := c.ErrorKind.(*kind.PropertyNames); ok {
+			for _, leaf := range c.Causes {
+				collectProblems(leaf, pointer+"/"+escapeToken(pn.Property), report)
+			}
+			continue
+		}
+		collectProblems(c, key, report)
+	}
+	if len(e.Causes) > 0 {
+		return
+	}
+	msg := e.ErrorKind.LocalizedString(english)
+	if key != "" {
+		pointer = key
+		msg = "key " + strconv.Quote(lastToken(key)) + ": " + msg
+	}
+	report(Problem{Pointer: pointer, Message: msg + " (the chart's values.schema.json)"})
+}
+
+// lastToken is the last token of a pointer, unescaped.
+func lastToken(pointer string) string {
+	last := pointer[strings.LastIndex(pointer, "/")+1:]
+	return strings.ReplaceAll(strings.ReplaceAll(last, "~1", "/"), "~0", "~")
+}
+
+func escapeToken(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+}
+
+func escapeTokens(tokens []string) []string {
+	out := make([]string, len(tokens))
+	for i, t := range tokens {
+		out[i] = escapeToken(t)
+	}
+	return out
 }

@@ -49,7 +49,7 @@ func rawValuesFindings(name string, src []byte, svc *model.Service) (finding.Lis
 				continue
 			}
 			seen[at+p.Message] = true
-			out = append(out, loc.At(at, finding.Error, fmt.Sprintf("values%s: %s", dotted(p.Pointer), p.Message)))
+			out = append(out, loc.At(at, finding.Error, fmt.Sprintf("%s: %s", model.OneLine("values"+dotted(p.Pointer)), model.OneLine(p.Message))))
 		}
 	}
 	return out.Sorted(), nil
