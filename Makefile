@@ -15,8 +15,12 @@ HELM4_VERSION      := v4.3.1
 HELM3_VERSION      := v3.16.4
 # The SARIF 2.1.0 schema (Microsoft's sarif-2.1.0-rtm.5.json) ships in this npm package.
 JEST_SARIF_VERSION := 1.0.0-beta.0
+# Docker Compose v2 for the compose.yaml tests (tests/tools/compose.sh; Debian has only 1.x).
+COMPOSE_VERSION    := v5.6.0
+# buildx, the CLI plugin through which compose builds with BuildKit (Debian's docker.io lacks it).
+BUILDX_VERSION     := v0.38.2
 SARIF_SCHEMA       := bin/sarif-schema/sarif-2.1.0-rtm.5.json
-TOOLS := bin/kube-score-$(KUBE_SCORE_VERSION)/kube-score bin/helm-$(HELM4_VERSION)/helm bin/helm-$(HELM3_VERSION)/helm $(SARIF_SCHEMA)
+TOOLS := bin/kube-score-$(KUBE_SCORE_VERSION)/kube-score bin/helm-$(HELM4_VERSION)/helm bin/helm-$(HELM3_VERSION)/helm $(SARIF_SCHEMA) bin/compose-$(COMPOSE_VERSION)/docker-compose bin/buildx-$(BUILDX_VERSION)/docker-buildx
 
 all: build test
 
@@ -26,7 +30,7 @@ build:
 ## test: formatting, vet, go.mod tidy, every Go test, and the committed example outputs are current
 test: tools fmt-check vet tidy-check unit check-examples fuzz-smoke cluster-test
 
-## tools: kube-score, the oldest (3.16) and newest (4.x) Helm CLIs the chart supports, the SARIF schema
+## tools: kube-score, the oldest (3.16) and newest (4.x) Helm CLIs the chart supports, the SARIF schema, Docker Compose v2 and buildx
 tools: $(TOOLS)
 
 bin/kube-score-$(KUBE_SCORE_VERSION)/kube-score:
@@ -37,6 +41,13 @@ bin/helm-$(HELM4_VERSION)/helm:
 
 bin/helm-$(HELM3_VERSION)/helm:
 	GOBIN=$(CURDIR)/$(@D) $(GO) install helm.sh/helm/v3/cmd/helm@$(HELM3_VERSION)
+
+bin/compose-$(COMPOSE_VERSION)/docker-compose:
+	COMPOSE_VERSION=$(COMPOSE_VERSION) bash tests/tools/compose.sh $@
+
+bin/buildx-$(BUILDX_VERSION)/docker-buildx:
+	GOBIN=$(CURDIR)/$(@D) CGO_ENABLED=0 $(GO) install -ldflags "-s -w -X github.com/docker/buildx/version.Version=$(BUILDX_VERSION)" github.com/docker/buildx/cmd/buildx@$(BUILDX_VERSION)
+	mv $(@D)/buildx $@
 
 $(SARIF_SCHEMA):
 	rm -rf $(@D).tmp && mkdir -p $(@D).tmp

@@ -19,6 +19,7 @@ import (
 	"helm.sh/helm/v3/pkg/releaseutil"
 	sigsyaml "sigs.k8s.io/yaml"
 
+	"github.com/berth-dev/berth/generator/compose"
 	"github.com/berth-dev/berth/generator/pipeline"
 	"github.com/berth-dev/berth/generator/values"
 )
@@ -72,6 +73,7 @@ sidecars:
   proxy: {image: "@sidecarImage@", args: ["@sidecarArg@"], env: {PROXY_MODE: "@sidecarEnv@"}}
 values:
   podAnnotations: {"@valuesKey@": "@valuesValue@"}
+compose: true
 env:
   GREETING: "@env@"
   "@envKey@": "x"
@@ -216,6 +218,7 @@ type generated struct {
 	yamlKeys     map[string][]string // output file → its key paths
 	values       map[string]any      // deploy/values.yaml, read as Helm reads it
 	devValues    map[string]any
+	compose      map[string]any // compose.yaml, read as Compose reads YAML
 	manifests    map[string]map[string]any // render of the dev environment: kind/name → object
 	renderKeys   []string
 }
@@ -299,7 +302,7 @@ func readGenerated(t *testing.T, dir, out string) *generated {
 	for _, s := range stages {
 		g.dockerfile = append(g.dockerfile, s.Commands...)
 	}
-	for _, name := range []string{values.File(""), values.File("dev"), values.ApplicationSetFile} {
+	for _, name := range []string{values.File(""), values.File("dev"), values.ApplicationSetFile, compose.File} {
 		var v map[string]any
 		if err := sigsyaml.Unmarshal(mustRead(t, filepath.Join(out, name)), &v); err != nil {
 			t.Fatalf("%s does not parse: %v", name, err)
@@ -309,6 +312,8 @@ func readGenerated(t *testing.T, dir, out string) *generated {
 			g.templates = bytes.Count(mustRead(t, filepath.Join(out, name)), []byte("{{"))
 		}
 		switch name {
+		case compose.File:
+			g.compose = v
 		case values.File(""):
 			g.values = v
 		case values.File("dev"):
@@ -411,6 +416,7 @@ func roundTrips(t *testing.T, g *generated, marker, value string) {
 		check("LABEL description", dockerLabel(t, g, "org.opencontainers.image.description"))
 	case "env":
 		check("values.yaml env.GREETING", digAny(g.values, "env", "GREETING"))
+		check("compose.yaml environment GREETING", composeValue(digAny(g.compose, "services", "hostile", "environment", "GREETING")))
 	case "envDev":
 		check("values-dev.yaml env.GREETING", digAny(g.devValues, "env", "GREETING"))
 		check("rendered env GREETING", containerEnv(g, "GREETING"))
@@ -420,6 +426,7 @@ func roundTrips(t *testing.T, g *generated, marker, value string) {
 		check("rendered liveness exec", digAny(container(g), "livenessProbe", "exec", "command", 1))
 	case "arg":
 		check("CMD argument", dockerCmdArg(g, 1))
+		check("compose.yaml command", composeValue(digAny(g.compose, "services", "hostile", "command", 1)))
 		check("rendered args", digAny(container(g), "args", 1))
 	case "command":
 		check("rendered command", digAny(container(g), "command", 1))
@@ -448,6 +455,18 @@ func dockerLabel(t *testing.T, g *generated, key string) string {
 		}
 	}
 	return "<no label " + key + ">"
+}
+
+// composeValue undoes compose's one escape: $$ is a literal $, any other $ interpolates.
+func composeValue(v any) any {
+	s, ok := v.(string)
+	if !ok {
+		return v
+	}
+	if strings.Contains(strings.ReplaceAll(s, "$$", ""), "$") {
+		return "<compose would interpolate " + s + ">"
+	}
+	return strings.ReplaceAll(s, "$$", "$")
 }
 
 func dockerCmdArg(g *generated, i int) string {

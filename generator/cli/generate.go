@@ -16,20 +16,22 @@ type generateOptions struct {
 	outDir string
 	check  bool
 	diff   bool
+	opts   pipeline.Options
 }
 
 // NewCmdGenerate writes the generated files for a descriptor.
 func NewCmdGenerate() *cobra.Command {
 	o := &generateOptions{}
 	cmd := &cobra.Command{
-		Use:   "generate [-f service.yaml] [-o DIR] [--check] [--diff]",
+		Use:   "generate [-f service.yaml] [-o DIR] [--compose] [--check] [--diff]",
 		Short: "Generate the Dockerfile, .dockerignore, Helm values and Argo CD ApplicationSet from a descriptor",
 		Long: `generate validates the descriptor, renders every file in memory, proves the .dockerignore
 keeps every file the build reads, and only then writes (atomically, unchanged files untouched).
 --check writes nothing and exits 1 listing stale files; --diff prints what would change.`,
 		Example: `  berth generate -f examples/hello/service.yaml -o /tmp/hello
   berth generate --check -f examples/hello/service.yaml
-  berth generate --diff`,
+  berth generate --diff
+  berth generate --compose -f examples/names/service.yaml && docker compose -f examples/names/compose.yaml up --build --wait`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runGenerate(cmd, o) },
 	}
@@ -37,11 +39,12 @@ keeps every file the build reads, and only then writes (atomically, unchanged fi
 	cmd.Flags().StringVarP(&o.outDir, "output-dir", "o", "", "directory to write into (default: the descriptor's directory)")
 	cmd.Flags().BoolVar(&o.check, "check", false, "write nothing; exit 1 if any generated file is missing or stale")
 	cmd.Flags().BoolVar(&o.diff, "diff", false, "write nothing; print a unified diff of what would change")
+	cmd.Flags().BoolVar(&o.opts.Compose, "compose", false, "also write compose.yaml (as the descriptor's compose: true does)")
 	return cmd
 }
 
 func runGenerate(cmd *cobra.Command, o *generateOptions) error {
-	res, err := pipeline.GenerateFile(o.file)
+	res, err := pipeline.GenerateFileWith(o.file, o.opts)
 	if err != nil {
 		return err
 	}

@@ -54,6 +54,7 @@ func normalize(file string, s *spec, mod *gomod.Module, vendor gomod.VendorState
 		Sidecars:    normalizeContainers(s.Sidecars),
 		Init:        normalizeContainers(s.InitContainers),
 		Values:      plainMap(s.Values),
+		Compose:     s.Compose,
 	}
 	svc.Image = normalizeImage(s, svc.Build)
 	svc.Jobs, svc.CronJobs = normalizeJobs(s, svc.Build.Entrypoint)

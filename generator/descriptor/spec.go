@@ -53,6 +53,7 @@ type spec struct {
 	Sidecars       map[string]containerSpec `json:"sidecars"`
 	InitContainers map[string]containerSpec `json:"initContainers"`
 	Values         map[string]any           `json:"values"`
+	Compose        bool                     `json:"compose"`
 	Env            map[string]any           `json:"env"`
 	Secrets        map[string]secretSpec    `json:"secrets"`
 	Config         *configSpec              `json:"config"`

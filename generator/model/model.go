@@ -34,7 +34,8 @@ type Service struct {
 	Sidecars    []Container // sorted by name
 	Init        []Container // init containers, run in name order
 	// Values are raw chart values merged over the generated ones (nil: none).
-	Values map[string]any
+	Values  map[string]any
+	Compose bool // also write compose.yaml
 	// Environments holds each environment's full view (base plus its override),
 	// sorted by name; the views themselves have no environments.
 	Environments []Environment

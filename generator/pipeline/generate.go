@@ -10,11 +10,13 @@ import (
 	"io/fs"
 	"path"
 
+	"github.com/berth-dev/berth/generator/compose"
 	"github.com/berth-dev/berth/generator/descriptor"
 	"github.com/berth-dev/berth/generator/dockerfile"
 	"github.com/berth-dev/berth/generator/finding"
 	"github.com/berth-dev/berth/generator/model"
 	"github.com/berth-dev/berth/generator/output"
+	"github.com/berth-dev/berth/generator/values"
 )
 
 // Result is what one descriptor generates.
@@ -24,19 +26,32 @@ type Result struct {
 	Warnings finding.List
 }
 
+// Options add outputs the descriptor does not ask for.
+type Options struct {
+	Compose bool // write compose.yaml even without compose: true
+}
+
 // GenerateFile reads a descriptor from disk and generates its files.
-func GenerateFile(name string) (*Result, error) {
+func GenerateFile(name string) (*Result, error) { return GenerateFileWith(name, Options{}) }
+
+// GenerateFileWith is GenerateFile with options.
+func GenerateFileWith(name string, opts Options) (*Result, error) {
 	src, repo, done, err := descriptor.Open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer done()
-	return Generate(name, src, repo)
+	return GenerateWith(name, src, repo, opts)
 }
 
 // Generate validates src and renders every file. Problems with the descriptor come
 // back as a finding.List (an error); nothing is returned half-done.
 func Generate(name string, src []byte, repo fs.FS) (*Result, error) {
+	return GenerateWith(name, src, repo, Options{})
+}
+
+// GenerateWith is Generate with options.
+func GenerateWith(name string, src []byte, repo fs.FS, opts Options) (*Result, error) {
 	svc, diags, err := descriptor.Load(name, src, repo)
 	if err != nil {
 		return nil, err
@@ -44,6 +59,7 @@ func Generate(name string, src []byte, repo fs.FS) (*Result, error) {
 	if diags.HasErrors() {
 		return nil, diags
 	}
+	svc.Compose = svc.Compose || opts.Compose
 	res, err := render(name, src, svc, repo)
 	if err != nil {
 		return nil, err
@@ -81,7 +97,15 @@ func render(name string, src []byte, svc *model.Service, repo fs.FS) (*Result, e
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Service: svc, Files: append(files, deploy...)}, nil
+	files = append(files, deploy...)
+	if svc.Compose {
+		data, err := values.Marshal(compose.Header(svc), compose.Build(svc))
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, output.File{Path: compose.File, Data: data})
+	}
+	return &Result{Service: svc, Files: files}, nil
 }
 
 // ignoreDiagnostics locates each file the .dockerignore would drop in the descriptor:
