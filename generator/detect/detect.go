@@ -41,6 +41,11 @@ type Repo struct {
 	EnvReads   []EnvRead       // sorted by name, one per name
 	Imports    map[string]bool // every package of the mains' build graph
 	ZoneLoad   *Evidence       // a time.LoadLocation call in the module's code
+	// Subcommands the program dispatches on, DataDirs it writes by default, and UDP
+	// listeners whose port is not a literal.
+	Subcommands []Subcommand
+	DataDirs    []DataDir
+	UDP         []Evidence
 }
 
 // Main is a main package.
@@ -200,6 +205,7 @@ func (r *Repo) readGraph(modDir string, graph []*listedPackage) error {
 	r.GRPCHealth = s.grpc
 	r.EnvReads = uniqueEnvReads(s.envReads)
 	r.ZoneLoad = s.zoneLoad
+	r.Subcommands, r.DataDirs, r.UDP = s.subcommands, s.dataDirs, s.udp
 	return nil
 }
 

@@ -26,6 +26,7 @@ type Port struct {
 	Number   int
 	Evidence Evidence
 	Note     string // a problem with how it listens, e.g. on loopback only
+	Protocol string // "UDP" for a UDP listener, else TCP
 	class    string
 	rank     int
 	pkg      string // import path of the package holding the evidence
@@ -83,6 +84,11 @@ type scanner struct {
 	grpc      *Evidence
 	envReads  []EnvRead
 	zoneLoad  *Evidence
+	// what the program needs besides ports: subcommands, data directories, and UDP
+	// listeners whose address is not a literal
+	subcommands []Subcommand
+	dataDirs    []DataDir
+	udp         []Evidence
 }
 
 // EnvRead is an environment variable the code reads by a literal name.
@@ -111,9 +117,14 @@ func (s *scanner) scanFile(f *ast.File) {
 		case *ast.CallExpr:
 			s.call(n)
 		case *ast.KeyValueExpr:
+			if key, ok := n.Key.(*ast.Ident); ok && key.Name == "Use" {
+				s.cobraUse(n, stack)
+			}
 			if key, ok := n.Key.(*ast.Ident); ok && !s.serverAddr(n, key.Name, stack) {
 				s.named(n, key.Name, n.Value, enclosingName(stack))
 			}
+		case *ast.SwitchStmt:
+			s.subcommandSwitch(n)
 		case *ast.ReturnStmt:
 			s.returned(n, stack)
 		case *ast.AssignStmt:
@@ -137,6 +148,9 @@ func (s *scanner) scanFile(f *ast.File) {
 
 func (s *scanner) call(c *ast.CallExpr) {
 	recv, name := callee(c)
+	if recv == "net" && (name == "ListenPacket" || name == "ListenUDP") {
+		s.udpListen(c, name)
+	}
 	if listenCalls[name] {
 		s.listenCall(c, recv, name)
 	}
@@ -238,14 +252,17 @@ func (s *scanner) flag(c *ast.CallExpr, name string) {
 		return
 	}
 	flagName, ok := s.str(c.Args[at.name])
-	if !ok || !hasWord(flagName, portWords) || hasWord(flagName, clientWords) {
+	if !ok || s.dataDir(c, flagName, c.Args[at.def]) || hasWord(flagName, clientWords) {
+		return
+	}
+	if !hasWord(flagName, portWords) && !s.listenLiteral(c.Args[at.def]) {
 		return
 	}
 	port, ok := s.portValue(c.Args[at.def], flagName)
 	if !ok {
 		return
 	}
-	s.ports = append(s.ports, Port{Number: port, rank: rankDefault, class: classify(flagName),
+	s.ports = append(s.ports, Port{Number: port, rank: rankDefault, class: flagPortName(flagName),
 		Evidence: s.evidence(c, fmt.Sprintf("flag %q defaults to %s", flagName, exprText(c.Args[at.def])))})
 }
 

@@ -120,7 +120,8 @@ type section struct {
 }
 
 // ports writes the --port overrides, else the detected ports, else a default that
-// says it was not detected. names are the port names, in the order written.
+// says it was not detected. names are the TCP port names (a probe's candidates), in
+// the order written.
 func (d *Draft) ports() (section, []string) {
 	m := mapping()
 	var names []string
@@ -136,11 +137,19 @@ func (d *Draft) ports() (section, []string) {
 		if p.Note != "" {
 			comment += " WARNING: " + p.Note
 		}
-		set(m, p.Name, integer(p.Number), comment)
-		names = append(names, p.Name)
+		var value *yaml.Node = integer(p.Number)
+		if p.Protocol == "UDP" {
+			value = flowMapping()
+			set(value, "port", integer(p.Number), "")
+			set(value, "protocol", str("UDP"), "")
+		}
+		set(m, p.Name, value, comment)
+		if p.Protocol != "UDP" { // the probes' candidates
+			names = append(names, p.Name)
+		}
 	}
 	switch {
-	case len(names) > 0:
+	case len(d.repo.Ports) > 0:
 		return section{node: m}, names
 	case !d.repo.UsesNet:
 		return section{node: flowMapping(), comment: "nothing in the build graph imports net, so nothing listens: no Service, no probes"}, nil
@@ -228,4 +237,63 @@ func (d *Draft) envFooter() string {
 		lines = append(lines, fmt.Sprintf("#   %-24s %s:%d", e.Name, e.Evidence.File, e.Evidence.Line))
 	}
 	return strings.Join(lines, "\n")
+}
+
+// args starts the server's subcommand when the program has subcommands and one is
+// named like serve; otherwise nil and, when there are subcommands, a note.
+func (d *Draft) args() (*yaml.Node, string) {
+	r := d.repo
+	if sub, ok := r.ServeSubcommand(); ok {
+		return flowList(sub.Name), fmt.Sprintf("%s; subcommands: %s", sub.Evidence, subcommandNames(r))
+	}
+	if len(r.Subcommands) > 0 {
+		return nil, fmt.Sprintf("The program takes a subcommand (%s, %s) and none is named like serve: set args: [<subcommand>, <flags>] to start the server.", subcommandNames(r), r.Subcommands[0].Evidence)
+	}
+	return nil, ""
+}
+
+func subcommandNames(r *detect.Repo) string {
+	var names []string
+	for _, s := range r.Subcommands {
+		if !slices.Contains(names, s.Name) {
+			names = append(names, s.Name)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// udpNote says where the code listens on UDP at a port berth could not read.
+func (d *Draft) udpNote() string {
+	if len(d.repo.UDP) == 0 || slices.ContainsFunc(d.repo.Ports, func(p detect.Port) bool { return p.Protocol == "UDP" }) {
+		return ""
+	}
+	var where []string
+	for _, e := range d.repo.UDP {
+		where = append(where, e.String())
+	}
+	return "The code also listens on UDP (" + strings.Join(where, "; ") + ") at a port berth could not read:\ndeclare it as NAME: {port: N, protocol: UDP} (a TCP port on the same number is a second name)."
+}
+
+// volumes writes one emptyDir volume per data directory the code writes by default.
+func (d *Draft) volumes() *yaml.Node {
+	if len(d.repo.DataDirs) == 0 {
+		return nil
+	}
+	m := mapping()
+	taken := map[string]bool{}
+	for _, dir := range d.repo.DataDirs {
+		if taken[dir.Path] {
+			continue
+		}
+		taken[dir.Path] = true
+		name := detect.Sanitize(strings.ToLower(dir.Flag), notDNS, "-")
+		if name == "" || taken["name:"+name] {
+			name = fmt.Sprintf("data-%d", len(taken))
+		}
+		taken["name:"+name] = true
+		v := flowMapping()
+		set(v, "mountPath", str(dir.Path), "")
+		set(m, name, v, dir.Evidence.String())
+	}
+	return m
 }

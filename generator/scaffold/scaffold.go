@@ -95,8 +95,18 @@ func (d *Draft) document() *yaml.Node {
 	set(meta, "name", str(d.name), d.nameSource())
 	set(root, "build", d.build(), "")
 	set(root, "image", d.image(), "")
+	if args, why := d.args(); args != nil {
+		set(root, "args", args, why)
+	} else {
+		above(root, why)
+	}
 	ports, names := d.ports()
 	set(root, "ports", ports.node, ports.comment)
+	above(root, d.udpNote())
+	if vols := d.volumes(); vols != nil {
+		set(root, "volumes", vols, "")
+		above(root, "The root filesystem is read-only: each directory the code writes by default is a volume (an emptyDir; add persistent: true and size to keep the data).")
+	}
 	health, missing := d.health(names)
 	if health != nil {
 		set(root, "health", health, "")

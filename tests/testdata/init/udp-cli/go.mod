@@ -1,0 +1,3 @@
+module example.com/syslogd
+
+go 1.26
