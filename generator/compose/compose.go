@@ -5,6 +5,7 @@ package compose
 
 import (
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -150,7 +151,7 @@ func envFiles(svc *model.Service) []envFile {
 		}
 		byPath[p] = &envFile{path: p, what: what, required: required}
 	}
-	for _, name := range sortedKeys(svc.Secrets) {
+	for _, name := range slices.Sorted(maps.Keys(svc.Secrets)) {
 		ref := svc.Secrets[name]
 		add(".env.secret-"+ref.Secret, fmt.Sprintf("%s (key %s of Secret %s)", name, ref.Key, ref.Secret), !ref.Optional)
 	}
@@ -166,7 +167,7 @@ func envFiles(svc *model.Service) []envFile {
 		add(".env."+kind+"-"+obj, what, !e.Optional)
 	}
 	var out []envFile
-	for _, p := range sortedKeys(byPath) {
+	for _, p := range slices.Sorted(maps.Keys(byPath)) {
 		out = append(out, *byPath[p])
 	}
 	return out
@@ -182,13 +183,4 @@ func strs(list []string) []any {
 		out[i] = escape(s)
 	}
 	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
