@@ -201,3 +201,46 @@ func TestMatrixFacts(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderRealService: args as exec-form CMD (and after air's --), a UDP port, data
+// directories owned by the user, and every FROM through a registry mirror; on each
+// runtime, lint-clean.
+func TestRenderRealService(t *testing.T) {
+	for _, rt := range []model.Runtime{model.Distroless, model.Scratch, model.Alpine, model.Debian} {
+		t.Run(string(rt), func(t *testing.T) {
+			svc := matrixCase{runtime: rt, health: true}.service()
+			svc.Image.Registry = "registry.internal:5000/mirror"
+			svc.Args = []string{"serve", "--data=/var/lib/orders", "${HOME}", `"quoted"`}
+			svc.Ports = append(svc.Ports, model.Port{Name: "dns", Port: 53, Protocol: model.UDP})
+			svc.Volumes = []model.Volume{{Name: "data", MountPath: "/var/lib/orders"}, {Name: "cache", MountPath: "/var/cache/orders/"}}
+			got, err := Render(svc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			testutil.Golden(t, got)
+			s := string(got)
+			for _, want := range []string{
+				`CMD ["serve","--data=/var/lib/orders","${HOME}","\"quoted\""]`,
+				"EXPOSE 53/udp",
+				"COPY --from=build --chown=65532:65532 /out/empty/ /var/lib/orders/",
+				"COPY --from=build --chown=65532:65532 /out/empty/ /var/cache/orders/",
+				`"--","serve","--data=/var/lib/orders"`,
+				"FROM --platform=$BUILDPLATFORM registry.internal:5000/mirror/library/golang:",
+			} {
+				if !strings.Contains(s, want) {
+					t.Errorf("missing %q", want)
+				}
+			}
+			if rt != model.Scratch && !strings.Contains(s, "\nFROM registry.internal:5000/mirror/") {
+				t.Error("the runtime FROM is not mirrored")
+			}
+			res, err := lint.BuildKit(got)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if findings := testutil.DescribeBuildKit(res); len(findings) > 0 {
+				t.Errorf("BuildKit lint findings:\n%s", strings.Join(findings, "\n"))
+			}
+		})
+	}
+}
