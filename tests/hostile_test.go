@@ -218,7 +218,7 @@ type generated struct {
 	yamlKeys     map[string][]string // output file → its key paths
 	values       map[string]any      // deploy/values.yaml, read as Helm reads it
 	devValues    map[string]any
-	compose      map[string]any // compose.yaml, read as Compose reads YAML
+	compose      map[string]any            // compose.yaml, read as Compose reads YAML
 	manifests    map[string]map[string]any // render of the dev environment: kind/name → object
 	renderKeys   []string
 }
