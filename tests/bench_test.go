@@ -10,33 +10,43 @@ import (
 )
 
 // BenchmarkGenerate measures one descriptor through the whole flow (load, schema,
-// rules, render, .dockerignore proof), in memory. Target: well under 50 ms.
+// rules, render, .dockerignore proof), in memory: hello (a plain HTTP service) and names
+// (args, UDP and TCP ports, a volume, a hook Job, metrics, raw values, compose.yaml).
+// Target: well under 50 ms.
 func BenchmarkGenerate(b *testing.B) {
-	name, _ := filepath.Abs("../examples/hello/service.yaml")
-	src, err := os.ReadFile(name)
-	if err != nil {
-		b.Fatal(err)
-	}
-	repo := os.DirFS(filepath.Dir(name))
-	for b.Loop() {
-		if _, err := pipeline.Generate(name, src, repo); err != nil {
-			b.Fatal(err)
-		}
+	for _, ex := range []string{"hello", "names"} {
+		b.Run(ex, func(b *testing.B) {
+			name, _ := filepath.Abs("../examples/" + ex + "/service.yaml")
+			src, err := os.ReadFile(name)
+			if err != nil {
+				b.Fatal(err)
+			}
+			repo := os.DirFS(filepath.Dir(name))
+			for b.Loop() {
+				if _, err := pipeline.Generate(name, src, repo); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
-// BenchmarkRenderInProcess: `berth render --env prod` of examples/hello without the
-// process start: generate, merge the value files, render the embedded chart.
+// BenchmarkRenderInProcess: `berth render --env prod` without the process start:
+// generate, merge the value files, render the embedded chart.
 func BenchmarkRenderInProcess(b *testing.B) {
-	name, _ := filepath.Abs("../examples/hello/service.yaml")
-	for b.Loop() {
-		res, err := pipeline.GenerateFile(name)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := pipeline.Render(res, pipeline.RenderOptions{Env: "prod"}); err != nil {
-			b.Fatal(err)
-		}
+	for _, ex := range []string{"hello", "names"} {
+		b.Run(ex, func(b *testing.B) {
+			name, _ := filepath.Abs("../examples/" + ex + "/service.yaml")
+			for b.Loop() {
+				res, err := pipeline.GenerateFile(name)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := pipeline.Render(res, pipeline.RenderOptions{Env: "prod"}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

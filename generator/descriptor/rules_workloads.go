@@ -230,6 +230,10 @@ func walkOwned(c *ruleContext, pointer, dotted string, m map[string]any) {
 	for _, k := range sortedKeys(m) {
 		p, d := pointer+"/"+escapePointer(k), strings.TrimPrefix(dotted+"."+k, ".")
 		sub, isMap := m[k].(map[string]any)
+		if lockedValue(d, isMap) {
+			c.errorf(p, keyNode, "values.%s would loosen the restricted Pod Security the chart keeps (non-root, no privilege escalation, no capabilities, read-only root); berth does not let values change it", d)
+			continue
+		}
 		if field := ownerOf(d, isMap); field != "" {
 			c.errorf(p, keyNode, "values.%s is written by the descriptor field %s; set it there", d, field)
 			continue
@@ -238,6 +242,29 @@ func walkOwned(c *ruleContext, pointer, dotted string, m map[string]any) {
 			walkOwned(c, p, d, sub)
 		}
 	}
+}
+
+// lockedValues are the security settings that keep every pod within Pod Security
+// "restricted"; no descriptor field writes them and raw values may not either.
+var lockedValues = []string{
+	"securityContext.privileged",
+	"securityContext.allowPrivilegeEscalation",
+	"securityContext.runAsNonRoot",
+	"securityContext.readOnlyRootFilesystem",
+	"securityContext.capabilities",
+	"securityContext.procMount",
+	"securityContext.seccompProfile",
+	"podSecurityContext.runAsNonRoot",
+	"podSecurityContext.seccompProfile",
+}
+
+func lockedValue(dotted string, isMap bool) bool {
+	for _, l := range lockedValues {
+		if matchDotted(l, dotted) || (!isMap && strings.HasPrefix(l, dotted+".")) {
+			return true
+		}
+	}
+	return false
 }
 
 // ownerOf returns the field owning the dotted chart key, or "" when the key is free.
