@@ -637,3 +637,115 @@ func containsUIDs(all, some []pod) bool {
 
 // sameUIDs: the same pods, none replaced.
 func sameUIDs(a, b []pod) bool { return len(a) == len(b) && containsUIDs(a, b) }
+
+// TestPersistentVolume: names with its data volume made persistent through a berth
+// descriptor (persistent: true) on a statically provisioned local volume (the test
+// cluster has no provisioner): the chart's claim binds, a record written in one pod is
+// answered by the pod that replaces it, and helm uninstall keeps the claim
+// (helm.sh/resource-policy: keep) and so the data.
+func TestPersistentVolume(t *testing.T) {
+	requireCluster(t)
+	root := repoRoot(t)
+	src := filepath.Join(root, "examples", "names", "service.yaml")
+	data, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	descriptor := strings.Replace(string(data), "  data: {mountPath: /var/lib/names, size: 64Mi}",
+		"  data: {mountPath: /var/lib/names, size: 64Mi, persistent: true, storageClass: berth-local}", 1)
+	// Jobs do not mount a claim the chart creates (berth warns): the migration hook, which
+	// writes the data directory, stays out of this install.
+	descriptor = strings.Replace(descriptor, "jobs:\n  migrate: {args: [migrate, --data=/var/lib/names]}\n", "", 1)
+	// A ReadWriteOnce claim holds one replica (berth refuses prod's two).
+	descriptor = strings.Replace(descriptor, "  prod:\n    replicas: 2\n", "  prod:\n    replicas: 1\n", 1)
+	if !strings.Contains(descriptor, "persistent: true") || strings.Contains(descriptor, "jobs:") || strings.Contains(descriptor, "replicas: 2") {
+		t.Fatal("the names example no longer declares its data volume and job as this test expects")
+	}
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(filepath.Dir(src))); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "service.yaml"), []byte(descriptor), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := pipeline.GenerateFile(filepath.Join(dir, "service.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range res.Files {
+		if err := os.WriteFile(filepath.Join(dir, f.Path), f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	svc := res.Service
+	loadImage(t, "names", svc.Image.Repository+":cluster")
+
+	// A local volume on the node; 1777 because a local volume gets no fsGroup ownership.
+	hostDir := filepath.Join(t.TempDir(), "pv")
+	if err := os.MkdirAll(hostDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(hostDir, 0o1777); err != nil {
+		t.Fatal(err)
+	}
+	pv := fmt.Sprintf(`apiVersion: v1
+kind: PersistentVolume
+metadata: {name: berth-local-names}
+spec:
+  capacity: {storage: 64Mi}
+  accessModes: [ReadWriteOnce]
+  persistentVolumeReclaimPolicy: Retain
+  storageClassName: berth-local
+  local: {path: %q}
+  nodeAffinity:
+    required:
+      nodeSelectorTerms:
+        - matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [localhost]}]
+`, hostDir)
+	if out, errs, err := run(t, strings.NewReader(pv), "kubectl", "apply", "-f", "-"); err != nil {
+		t.Fatalf("creating the local PersistentVolume: %v\n%s%s", err, out, errs)
+	}
+	t.Cleanup(func() { _, _, _ = run(t, nil, "kubectl", "delete", "pv", "berth-local-names", "--wait=false") })
+
+	ns := "names-persistent"
+	restrictedNamespace(t, ns)
+	args := []string{"install", svc.Name, filepath.Join(root, "charts", "go-service"), "-n", ns,
+		"-f", filepath.Join(dir, filepath.FromSlash(values.File(""))), "-f", filepath.Join(dir, filepath.FromSlash(values.File("dev"))),
+		"--set", "image.tag=cluster", "--set", "image.pullPolicy=Never", "--wait", "--timeout", "180s"}
+	if _, errs, err := run(t, nil, helmBin(t, helmVersions[1]), args...); err != nil {
+		t.Fatalf("helm install: %v\n%s\n%s", err, errs, kubectl(t, "get", "events", "-n", ns))
+	}
+	if phase := kubectl(t, "get", "pvc", svc.Name+"-data", "-n", ns, "-o", "jsonpath={.status.phase}"); phase != "Bound" {
+		t.Fatalf("the chart's claim is %q, want Bound", phase)
+	}
+	checkRunning(t, ns, svc.Environment("dev"))
+	first := pods(t, ns)
+	put := func(ip string) {
+		req, _ := http.NewRequest(http.MethodPut, "http://"+ip+":8080/records/kept.test", strings.NewReader("192.0.2.44"))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNoContent {
+			t.Fatalf("PUT: %s", resp.Status)
+		}
+	}
+	put(first[0].Status.PodIP)
+	kubectl(t, "delete", "pod", first[0].Metadata.Name, "-n", ns, "--wait=true")
+	kubectl(t, "wait", "--for=condition=Ready", "pod", "-l", "app.kubernetes.io/name="+svc.Name, "-n", ns, "--timeout=90s")
+	second := pods(t, ns)
+	if sameUIDs(first, second) {
+		t.Fatal("the pod was not replaced")
+	}
+	if got, rcode := testutil.QueryA(t, "udp", second[0].Status.PodIP+":53", "kept.test."); got != "192.0.2.44" {
+		t.Errorf("after the pod was replaced: %q (%v), want the record written before", got, rcode)
+	}
+	if _, err := os.Stat(filepath.Join(hostDir, "records", "kept.test")); err != nil {
+		t.Errorf("the record is not on the volume: %v", err)
+	}
+	must(t, helmBin(t, helmVersions[1]), "uninstall", svc.Name, "-n", ns, "--wait")
+	if kept := kubectl(t, "get", "pvc", "-n", ns, "-o", "name"); !strings.Contains(kept, svc.Name+"-data") {
+		t.Errorf("helm uninstall deleted the claim (kept: %q); helm.sh/resource-policy: keep should keep it", kept)
+	}
+}
