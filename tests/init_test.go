@@ -36,6 +36,8 @@ var initCases = []initCase{
 	{name: "embed", dir: "embed", ignoreHas: []string{"!dist"}},
 	{name: "workspace", dir: "workspace", dockerfileHas: []string{"EXPOSE 8000"}},
 	{name: "tcp-server", dir: "tcp-server", dockerfileHas: []string{"EXPOSE 9000"}},
+	{name: "framework", dir: "framework", dockerfileHas: []string{"./examples/server", "EXPOSE 8090"}},
+	{name: "cgo-optional", dir: "cgo-optional", dockerfileHas: []string{"CGO_ENABLED=0", "FROM gcr.io/distroless/static-debian13:nonroot"}},
 	{name: "udp-cli", dir: "udp-cli", dockerfileHas: []string{"EXPOSE 5514/udp", `CMD ["serve"]`, "COPY --from=build --chown=65532:65532 /out/empty/ /var/lib/syslogd/"}},
 	{name: "worker", dir: "worker"},
 	{name: "overrides", dir: "multi-cmd", args: []string{"--name", "shop-api", "--main", "./cmd/api", "--runtime", "alpine", "--port", "http=9000", "--port", "metrics=9100", "--image", "registry.local/shop", "--env", "dev,prod"},

@@ -29,18 +29,21 @@ type Repo struct {
 	ModuleNote string // why that module, when the inspected directory has no go.mod
 	Module     *gomod.Module
 	Vendor     bool
-	Mains      []Main // what the image builds
-	Skipped    []Main // main packages left out, with the reason
-	CGO        []CgoPackage
-	UsesNet    bool // some main imports net (directly or not), so it can listen
-	Embeds     []Embed
-	Ports      []Port
-	Endpoints  []Endpoint
-	Health     Health
-	GRPCHealth *Evidence
-	EnvReads   []EnvRead       // sorted by name, one per name
-	Imports    map[string]bool // every package of the mains' build graph
-	ZoneLoad   *Evidence       // a time.LoadLocation call in the module's code
+	Mains      []Main       // what the image builds
+	Skipped    []Main       // main packages left out, with the reason
+	CGO        []CgoPackage // cgo packages the build needs: no pure-Go build, or a known stub
+	// OptionalCGO are cgo packages with a pure-Go build (CGO_ENABLED=0 compiles them
+	// from other files): the image builds with cgo off.
+	OptionalCGO []CgoPackage
+	UsesNet     bool // some main imports net (directly or not), so it can listen
+	Embeds      []Embed
+	Ports       []Port
+	Endpoints   []Endpoint
+	Health      Health
+	GRPCHealth  *Evidence
+	EnvReads    []EnvRead       // sorted by name, one per name
+	Imports     map[string]bool // every package of the mains' build graph
+	ZoneLoad    *Evidence       // a time.LoadLocation call in the module's code
 	// Subcommands the program dispatches on, DataDirs it writes by default, and UDP
 	// listeners whose port is not a literal.
 	Subcommands []Subcommand
@@ -110,6 +113,11 @@ func Inspect(dir string, opts Options) (*Repo, error) {
 	if err := r.chooseMains(pkgs, opts.Mains); err != nil {
 		return nil, fmt.Errorf("%s: %w", shownDir, err)
 	}
+	if len(opts.Mains) == 0 {
+		if err := r.preferListening(modDir); err != nil {
+			return nil, r.withWorkspaceHint(modDir, err)
+		}
+	}
 	var roots []string
 	for _, m := range r.Mains {
 		roots = append(roots, m.path)
@@ -118,7 +126,11 @@ func Inspect(dir string, opts Options) (*Repo, error) {
 	if err != nil {
 		return nil, r.withWorkspaceHint(modDir, err)
 	}
-	if err := r.readGraph(modDir, graph); err != nil {
+	pureGo, err := goListCgo(modDir, r.Vendor, false, append([]string{"-deps"}, roots...)...)
+	if err != nil {
+		return nil, r.withWorkspaceHint(modDir, err)
+	}
+	if err := r.readGraph(modDir, graph, pureGo); err != nil {
 		return nil, r.withWorkspaceHint(modDir, err)
 	}
 	return r, nil
@@ -156,7 +168,7 @@ func (r *Repo) withWorkspaceHint(modDir string, err error) error {
 }
 
 // readGraph records cgo, embeds, ports and health from the mains' build graph.
-func (r *Repo) readGraph(modDir string, graph []*listedPackage) error {
+func (r *Repo) readGraph(modDir string, graph, pureGo []*listedPackage) error {
 	byPath := map[string]*listedPackage{}
 	r.Imports = map[string]bool{}
 	for _, p := range graph {
@@ -176,8 +188,13 @@ func (r *Repo) readGraph(modDir string, graph []*listedPackage) error {
 		if p.Standard {
 			continue
 		}
-		if len(p.CgoFiles) > 0 {
-			r.CGO = append(r.CGO, cgoPackage(p, r.Module.Path))
+		if len(p.CgoFiles) == 0 {
+			continue
+		}
+		if c := cgoPackage(p, r.Module.Path); needsCgo(p, pureGo) {
+			r.CGO = append(r.CGO, c)
+		} else {
+			r.OptionalCGO = append(r.OptionalCGO, c)
 		}
 	}
 	s := &scanner{}
@@ -207,6 +224,25 @@ func (r *Repo) readGraph(modDir string, graph []*listedPackage) error {
 	r.ZoneLoad = s.zoneLoad
 	r.Subcommands, r.DataDirs, r.UDP = s.subcommands, s.dataDirs, s.udp
 	return nil
+}
+
+// cgoStubs are packages whose CGO_ENABLED=0 build compiles but fails at run time.
+var cgoStubs = map[string]string{
+	"github.com/mattn/go-sqlite3": "its CGO_ENABLED=0 build is a stub whose every call fails (\"requires cgo to work\")",
+}
+
+// needsCgo: a cgo package is required when the pure-Go listing lacks it, cannot build
+// it (no Go files left, an error), or it is a known run-time stub.
+func needsCgo(p *listedPackage, pureGo []*listedPackage) bool {
+	if _, stub := cgoStubs[p.ImportPath]; stub {
+		return true
+	}
+	for _, q := range pureGo {
+		if q.ImportPath == p.ImportPath {
+			return q.Error != nil || len(q.GoFiles) == 0
+		}
+	}
+	return true
 }
 
 func cgoPackage(p *listedPackage, own string) CgoPackage {

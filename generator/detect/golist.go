@@ -40,6 +40,12 @@ const listFields = "ImportPath,Name,Dir,Standard,GoFiles,CgoFiles,Imports,Deps,E
 // GOOS=linux, cgo enabled (so cgo files count), no workspace (the build context is
 // one module) and the module mode the Dockerfile uses.
 func goList(dir string, vendor bool, args ...string) ([]*listedPackage, error) {
+	return goListCgo(dir, vendor, true, args...)
+}
+
+// goListCgo is goList with cgo on or off: the same graph listed with CGO_ENABLED=0
+// shows which cgo packages have a pure-Go build.
+func goListCgo(dir string, vendor, cgo bool, args ...string) ([]*listedPackage, error) {
 	goBin, err := exec.LookPath("go")
 	if err != nil {
 		return nil, errors.New("berth init needs the go command to read the module's packages (go list); install Go or put it on PATH")
@@ -54,7 +60,11 @@ func goList(dir string, vendor bool, args ...string) ([]*listedPackage, error) {
 	cmd := exec.CommandContext(ctx, goBin, append([]string{"list", "-e", "-json=" + listFields, mode}, args...)...)
 	cmd.WaitDelay = time.Second // a child holding the pipes open cannot keep berth waiting
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=amd64", "CGO_ENABLED=1", "GOWORK=off", "GOFLAGS=")
+	cgoEnabled := "CGO_ENABLED=0"
+	if cgo {
+		cgoEnabled = "CGO_ENABLED=1"
+	}
+	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=amd64", cgoEnabled, "GOWORK=off", "GOFLAGS=")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {

@@ -134,3 +134,79 @@ func Sanitize(s string, notAllowed *regexp.Regexp, sep string) string {
 	}
 	return s
 }
+
+// preferListening re-chooses when none of the chosen mains listens but a skipped one
+// (an example, typically) does: a code generator or tool that writes files and exits
+// never wins over a server. Mains with only test files stay skipped.
+func (r *Repo) preferListening(modDir string) error {
+	var candidates []Main
+	for _, m := range r.Skipped {
+		if m.Reason != "only test files" {
+			candidates = append(candidates, m)
+		}
+	}
+	if len(candidates) == 0 {
+		return nil
+	}
+	all := append(slices.Clone(r.Mains), candidates...)
+	var roots []string
+	for _, m := range all {
+		roots = append(roots, m.path)
+	}
+	graph, err := goList(modDir, r.Vendor, append([]string{"-deps"}, roots...)...)
+	if err != nil {
+		return err
+	}
+	listens, err := listeningMains(modDir, r.Module.Path, graph, all)
+	if err != nil {
+		return err
+	}
+	if slices.ContainsFunc(r.Mains, func(m Main) bool { return listens[m.path] }) {
+		return nil
+	}
+	var servers []Main
+	for _, m := range candidates {
+		if listens[m.path] {
+			m.Reason = fmt.Sprintf("the only main that listens on a port (it sits where %s usually does)", m.Reason)
+			servers = append(servers, m)
+		}
+	}
+	if len(servers) == 0 {
+		return nil
+	}
+	var skipped []Main
+	for _, m := range r.Mains {
+		m.Reason = "listens on no port: a tool or generator, not the service"
+		skipped = append(skipped, m)
+	}
+	for _, m := range r.Skipped {
+		if !slices.ContainsFunc(servers, func(s Main) bool { return s.path == m.path }) {
+			skipped = append(skipped, m)
+		}
+	}
+	r.Mains, r.Skipped = servers, skipped
+	return nil
+}
+
+// listeningMains scans the module's own packages of the graph and says which mains
+// reach a listen call, flag or PORT default.
+func listeningMains(modDir, module string, graph []*listedPackage, mains []Main) (map[string]bool, error) {
+	byPath := map[string]*listedPackage{}
+	s := &scanner{}
+	for _, p := range graph {
+		byPath[p.ImportPath] = p
+		if p.Standard || p.Module == nil || p.Module.Path != module || p.Error != nil {
+			continue
+		}
+		if err := s.scanPackage(modDir, relTo(modDir, p.Dir), p); err != nil {
+			return nil, err
+		}
+	}
+	out := map[string]bool{}
+	for _, m := range mains {
+		if p := byPath[m.path]; p != nil {
+			out[m.path] = s.listensIn(append([]string{m.path}, p.Deps...))
+		}
+	}
+	return out, nil
+}

@@ -209,6 +209,9 @@ func mainSource(m detect.Main, otherwise string) string {
 }
 
 func cgoSource(r *detect.Repo) string {
+	if len(r.CGO) == 0 && len(r.OptionalCGO) > 0 {
+		return "cgo only in " + cgoNames(r.OptionalCGO) + " (optional: each builds without it too, go list with CGO_ENABLED=0): a static binary"
+	}
 	if len(r.CGO) == 0 {
 		return "no package in the build graph has cgo files (go list with CGO_ENABLED=1)"
 	}
@@ -222,6 +225,17 @@ func cgoSource(r *detect.Repo) string {
 		more = fmt.Sprintf(" and %d more", len(r.CGO)-2)
 	}
 	return "cgo files in " + strings.Join(who, ", ") + more + ": a glibc builder and runtime"
+}
+
+func cgoNames(pkgs []detect.CgoPackage) string {
+	var names []string
+	for _, c := range pkgs[:min(3, len(pkgs))] {
+		names = append(names, c.ImportPath)
+	}
+	if len(pkgs) > 3 {
+		names = append(names, fmt.Sprintf("%d more", len(pkgs)-3))
+	}
+	return strings.Join(names, ", ")
 }
 
 func cgoLibs(r *detect.Repo) string {

@@ -1,0 +1,3 @@
+module example.com/checksum
+
+go 1.26

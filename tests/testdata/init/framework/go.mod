@@ -1,0 +1,3 @@
+module example.com/framework
+
+go 1.26
