@@ -91,10 +91,17 @@ func node(v any) (*yaml.Node, error) {
 }
 
 // blockSafe reports whether a literal block holds s exactly for every reader: printable
-// text and plain newlines only. A YAML 1.1 reader (Helm's) also breaks lines at CR, NEL,
+// text and plain newlines only, no line of blanks with a tab. A YAML 1.1 reader (Helm's) also breaks lines at CR, NEL,
 // U+2028 and U+2029, and a block cannot carry control characters or a BOM; such text
 // is written double-quoted, where each is an escape.
 func blockSafe(s string) bool {
+	for _, line := range strings.Split(s, "\n") {
+		// A line of blanks holding a tab reads as bad indentation in a block (go-yaml
+		// v2, which Helm uses, refuses it): such text is written double-quoted.
+		if line != "" && strings.TrimLeft(line, " \t") == "" && strings.Contains(line, "\t") {
+			return false
+		}
+	}
 	for _, r := range s {
 		if r == '\n' || r == '\t' {
 			continue
