@@ -21,6 +21,9 @@ type Options struct {
 	// Mains are main package paths relative to the module (./cmd/api) to build
 	// instead of the detected ones.
 	Mains []string
+	// Reach traces the listen calls reachable from the mains through the program's
+	// SSA form (type-checking the module): what berth init declares as ports.
+	Reach bool
 }
 
 // Repo is what Inspect found.
@@ -132,6 +135,13 @@ func Inspect(dir string, opts Options) (*Repo, error) {
 	}
 	if err := r.readGraph(modDir, graph, pureGo); err != nil {
 		return nil, r.withWorkspaceHint(modDir, err)
+	}
+	// The program's own view: listen calls reachable from the mains, addresses traced
+	// through SSA. When the packages do not type-check, the source scan stands alone.
+	if opts.Reach {
+		if sites, err := analyzeReach(modDir, mod.Path, r.Vendor, roots); err == nil {
+			r.Ports = mergeReach(r.Ports, sites)
+		}
 	}
 	return r, nil
 }

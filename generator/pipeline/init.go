@@ -28,7 +28,7 @@ func Init(dir string, opts scaffold.Options) (*Drafted, error) {
 	if err := scaffold.CheckOptions(opts); err != nil {
 		return nil, err
 	}
-	repo, err := detect.Inspect(dir, detect.Options{Mains: opts.Mains})
+	repo, err := detect.Inspect(dir, detect.Options{Mains: opts.Mains, Reach: true})
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,71 @@
+package detect
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestAnalyzeReach: listen calls reachable from the chosen main, their protocol, and
+// addresses traced through SSA: flag defaults carried through function parameters
+// (names: serve(store, dnsAddr, httpAddr)), http.Server{Addr} captured by a closure, a
+// function returning the address, flag.StringVar into a global; a listener in an
+// imported package that main never calls is not reported.
+func TestAnalyzeReach(t *testing.T) {
+	for _, c := range []struct {
+		dir, module, main string
+		want              []string
+	}{
+		{"../../examples/names", "example.com/names", "example.com/names/cmd/names", []string{"TCP :53", "TCP :8080", "UDP :53"}},
+		{"../../examples/hello", "example.com/hello", "example.com/hello", []string{"TCP :8080"}},
+		{"../../tests/testdata/init/udp-cli", "example.com/syslogd", "example.com/syslogd", []string{"TCP :8080", "UDP :5514"}},
+		{"../../tests/testdata/init/reach", "example.com/prober", "example.com/prober", []string{"TCP :7000"}},
+	} {
+		t.Run(c.module, func(t *testing.T) {
+			sites, err := analyzeReach(c.dir, c.module, false, []string{c.main})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, s := range sites {
+				if len(s.addrs) == 0 {
+					t.Errorf("%s: address not traced", s.evidence)
+				}
+				for _, a := range s.addrs {
+					got = append(got, s.protocol+" "+a)
+				}
+			}
+			slices.Sort(got)
+			if !slices.Equal(got, c.want) {
+				t.Errorf("reachable listens %v, want %v", got, c.want)
+			}
+		})
+	}
+}
+
+// TestMergeReach: the scan's ports are confirmed, completed with a UDP twin, or dropped
+// when every reachable listen was traced and none is on them.
+func TestMergeReach(t *testing.T) {
+	scanned := []Port{
+		{Name: "http", Number: 9853, class: "http"},
+		{Name: "http-7000", Number: 7000, class: "http"},
+		{Name: "dns", Number: 53, class: "dns"},
+	}
+	sites := []listenSite{
+		{protocol: "TCP", addrs: []string{":7000"}},
+		{protocol: "TCP", addrs: []string{":53"}},
+		{protocol: "UDP", addrs: []string{":53"}},
+	}
+	var got []string
+	for _, p := range mergeReach(scanned, sites) {
+		got = append(got, fmt.Sprintf("%s=%d/%s", p.Name, p.Number, p.Protocol))
+	}
+	if want := "http=7000/ dns=53/ dns-udp=53/UDP"; strings.Join(got, " ") != want {
+		t.Errorf("merged %q, want %q", strings.Join(got, " "), want)
+	}
+	untraced := append(sites, listenSite{protocol: "TCP"})
+	if n := len(mergeReach(scanned, untraced)); n != 4 {
+		t.Errorf("with an untraced listen the scan's ports must stay (got %d ports, want 3 + the UDP twin)", n)
+	}
+}
