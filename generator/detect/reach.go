@@ -202,6 +202,9 @@ func (r *reach) listenSite(call ssa.CallInstruction) (listenSite, bool) {
 		addr = args[0]
 	case "*net/http.Server.ListenAndServe", "*net/http.Server.ListenAndServeTLS":
 		addr = r.fieldStored(args[0], "Addr")
+	case "*github.com/labstack/echo/v4.Echo.Start", "*github.com/labstack/echo/v4.Echo.StartTLS",
+		"*github.com/gofiber/fiber/v2.App.Listen", "*github.com/gofiber/fiber/v3.App.Listen":
+		addr = args[1]
 	default:
 		return listenSite{}, false
 	}

@@ -14,6 +14,7 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/berth-dev/berth/generator/detect"
+	"github.com/berth-dev/berth/generator/gomod"
 	"github.com/berth-dev/berth/generator/model"
 	"github.com/berth-dev/berth/schemas"
 )
@@ -143,6 +144,9 @@ func (d *Draft) build() *yaml.Node {
 		set(b, "context", str(r.ModuleDir), "the Go module and Docker build context")
 	}
 	version, from := r.Module.GoVersion()
+	if from == "go.mod go" && gomod.CompareVersions(r.Module.Go, version) > 0 {
+		version = r.Module.Go // go 1.26.8 requires that patch: the builder must have it
+	}
 	set(b, "go", quoted(version), goSource(r, from))
 	d.mains(b)
 	set(b, "cgo", boolean(len(r.CGO) > 0), cgoSource(r))
