@@ -139,7 +139,13 @@ func Inspect(dir string, opts Options) (*Repo, error) {
 	// The program's own view: listen calls reachable from the mains, addresses traced
 	// through SSA. When the packages do not type-check, the source scan stands alone.
 	if opts.Reach {
-		if sites, err := analyzeReach(modDir, mod.Path, r.Vendor, roots); err == nil {
+		var own []string
+		for _, p := range graph {
+			if p.Module != nil && p.Module.Path == mod.Path {
+				own = append(own, p.ImportPath)
+			}
+		}
+		if sites, err := analyzeReach(modDir, mod.Path, r.Vendor, roots, own); err == nil {
 			r.Ports = mergeReach(r.Ports, sites)
 		}
 	}

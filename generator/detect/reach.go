@@ -33,12 +33,12 @@ type reach struct {
 	callers   map[*ssa.Function][]ssa.CallInstruction // reachable call sites of each function
 }
 
-// analyzeReach loads the module's own packages with types (dependencies from export
-// data), builds their SSA form, and walks what the mains reach: static calls, calls of
+// analyzeReach loads the module's own packages in the mains' build graph (own) with
+// types (dependencies from export data), builds their SSA form, and walks what the mains reach: static calls, calls of
 // interface methods (every own method of that name), and every function whose value is
 // taken in reached code (handlers, cobra's RunE), since a dependency without bodies may
 // call it. It returns the reachable listen sites.
-func analyzeReach(modDir, module string, vendor bool, mains []string) ([]listenSite, error) {
+func analyzeReach(modDir, module string, vendor bool, mains, own []string) ([]listenSite, error) {
 	mode := "-mod=readonly"
 	if vendor {
 		mode = "-mod=vendor"
@@ -49,17 +49,17 @@ func analyzeReach(modDir, module string, vendor bool, mains []string) ([]listenS
 		Dir: modDir,
 		Env: append(os.Environ(), "GOOS=linux", "GOARCH=amd64", "CGO_ENABLED=0", "GOWORK=off", "GOFLAGS="+mode),
 	}
-	pkgs, err := packages.Load(cfg, "./...")
+	pkgs, err := packages.Load(cfg, own...) // the module's packages the mains import: they need bodies
 	if err != nil {
 		return nil, fmt.Errorf("loading the packages with types: %w", err)
 	}
-	var own []*packages.Package
+	var typed []*packages.Package
 	for _, p := range pkgs {
 		if p.Module != nil && p.Module.Path == module && len(p.Errors) == 0 {
-			own = append(own, p)
+			typed = append(typed, p)
 		}
 	}
-	prog, ssaPkgs := ssautil.Packages(own, ssa.InstantiateGenerics)
+	prog, ssaPkgs := ssautil.Packages(typed, ssa.InstantiateGenerics)
 	prog.Build()
 	r := &reach{prog: prog, module: module, modDir: modDir, reachable: map[*ssa.Function]bool{}, callers: map[*ssa.Function][]ssa.CallInstruction{}}
 	var roots []*ssa.Function

@@ -23,7 +23,17 @@ func TestAnalyzeReach(t *testing.T) {
 		{"../../tests/testdata/init/reach", "example.com/prober", "example.com/prober", []string{"TCP :7000"}},
 	} {
 		t.Run(c.module, func(t *testing.T) {
-			sites, err := analyzeReach(c.dir, c.module, false, []string{c.main})
+			graph, err := goList(c.dir, false, "-deps", c.main)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var own []string
+			for _, p := range graph {
+				if p.Module != nil && p.Module.Path == c.module {
+					own = append(own, p.ImportPath)
+				}
+			}
+			sites, err := analyzeReach(c.dir, c.module, false, []string{c.main}, own)
 			if err != nil {
 				t.Fatal(err)
 			}
