@@ -347,28 +347,28 @@ func (r *reach) strings(v ssa.Value, depth int) []string {
 			if out := r.pointee(v.X, depth+1); len(out) > 0 {
 				return out
 			}
-			var out []string
-			for _, o := range r.origins(v, depth+1) {
-				if o != ssa.Value(v) {
-					out = append(out, r.strings(o, depth+1)...)
-				}
-			}
-			return out
+			return r.stringsStored(v, depth+1)
 		}
 	case *ssa.Parameter:
 		return r.argumentsFor(v, depth+1)
 	case *ssa.FreeVar:
-		var out []string
-		for _, o := range r.origins(v, depth+1) {
-			if o != ssa.Value(v) {
-				out = append(out, r.strings(o, depth+1)...)
-			}
-		}
-		return out
+		return r.stringsStored(v, depth+1)
 	case *ssa.Call:
 		return r.returned(v.Common(), depth+1)
 	}
 	return nil
+}
+
+// stringsStored is what a load or a free variable may hold: the strings of the values
+// stored where it reads (see origins).
+func (r *reach) stringsStored(v ssa.Value, depth int) []string {
+	var out []string
+	for _, o := range r.origins(v, depth) {
+		if o != v {
+			out = append(out, r.strings(o, depth)...)
+		}
+	}
+	return out
 }
 
 // returned is what a call of one of the module's functions returns first, over all
