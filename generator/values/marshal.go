@@ -96,9 +96,11 @@ func node(v any) (*yaml.Node, error) {
 // is written double-quoted, where each is an escape.
 func blockSafe(s string) bool {
 	for _, line := range strings.Split(s, "\n") {
-		// A line of blanks holding a tab reads as bad indentation in a block (go-yaml
-		// v2, which Helm uses, refuses it): such text is written double-quoted.
-		if line != "" && strings.TrimLeft(line, " \t") == "" && strings.Contains(line, "\t") {
+		// A tab in a line's leading blanks can read as bad indentation in a block
+		// (go-yaml v2, which Helm uses, refuses a line of blanks holding a tab, and a
+		// tab that starts the first line before the indentation is known): such text
+		// is written double-quoted.
+		if strings.Contains(line[:len(line)-len(strings.TrimLeft(line, " \t"))], "\t") {
 			return false
 		}
 	}
