@@ -52,6 +52,10 @@ type Repo struct {
 	Subcommands []Subcommand
 	DataDirs    []DataDir
 	UDP         []Evidence
+	// With Options.Reach: listeners that open only when a flag gives them an address,
+	// and flags whose default names a file of the module (a configuration file).
+	Closed      []Closed
+	ConfigFlags []ConfigFlag
 }
 
 // Main is a main package.
@@ -145,8 +149,8 @@ func Inspect(dir string, opts Options) (*Repo, error) {
 				own = append(own, p.ImportPath)
 			}
 		}
-		if sites, err := analyzeReach(modDir, mod.Path, r.Vendor, roots, own); err == nil {
-			r.Ports = mergeReach(r.Ports, sites)
+		if a, err := analyzeReach(modDir, mod.Path, r.Vendor, roots, own); err == nil {
+			r.applyAnalysis(modDir, a)
 		}
 	}
 	return r, nil

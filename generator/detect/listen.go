@@ -36,6 +36,10 @@ type Port struct {
 type Endpoint struct {
 	Path     string
 	Evidence Evidence
+	// With Options.Reach: the port of the listener serving the route (0: not known),
+	// or Closed when that listener opens only with a flag or configuration.
+	Port   int
+	Closed bool
 }
 
 // How sure a port is: a listen call beats a flag or env default, which beat a

@@ -3,10 +3,11 @@ package detect
 import (
 	"cmp"
 	"fmt"
-	"go/constant"
 	"go/token"
 	"go/types"
+	"net"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -19,8 +20,9 @@ import (
 // listenSite is a listen call reachable from a chosen main, with the addresses its
 // address argument can hold, traced through the program's SSA form.
 type listenSite struct {
-	protocol string   // "TCP" or "UDP"
-	addrs    []string // constant addresses the argument may hold (":53")
+	protocol string // "TCP" or "UDP"
+	addrs    []text // constant addresses the argument may hold (":53"), with the flags setting them
+	handlers []any  // what it serves (see handlerKeys)
 	evidence Evidence
 }
 
@@ -31,14 +33,15 @@ type reach struct {
 	modDir    string
 	reachable map[*ssa.Function]bool
 	callers   map[*ssa.Function][]ssa.CallInstruction // reachable call sites of each function
+	idx       *index
 }
 
 // analyzeReach loads the module's own packages in the mains' build graph (own) with
 // types (dependencies from export data), builds their SSA form, and walks what the mains reach: static calls, calls of
 // interface methods (every own method of that name), and every function whose value is
 // taken in reached code (handlers, cobra's RunE), since a dependency without bodies may
-// call it. It returns the reachable listen sites.
-func analyzeReach(modDir, module string, vendor bool, mains, own []string) ([]listenSite, error) {
+// call it. It returns what the reachable code listens on, serves and reads as flags.
+func analyzeReach(modDir, module string, vendor bool, mains, own []string) (*analysis, error) {
 	mode := "-mod=readonly"
 	if vendor {
 		mode = "-mod=vendor"
@@ -74,7 +77,21 @@ func analyzeReach(modDir, module string, vendor bool, mains, own []string) ([]li
 		}
 	}
 	r.walk(roots)
-	return r.listenSites(), nil
+	return r.analyze(), nil
+}
+
+// analysis is what the code reachable from the mains does.
+type analysis struct {
+	sites     []listenSite
+	endpoints []Endpoint // health routes it registers
+	flags     []flagValue
+}
+
+// flagValue is a flag the program defines, with the texts its default may hold.
+type flagValue struct {
+	name     string
+	defaults []string
+	evidence Evidence
 }
 
 // walk marks every function the roots reach.
@@ -147,15 +164,12 @@ func (r *reach) own(p *types.Package) bool {
 	return p != nil && (p.Path() == r.module || strings.HasPrefix(p.Path(), r.module+"/"))
 }
 
-// listenSites finds the listen calls in reachable functions and traces their addresses.
-func (r *reach) listenSites() []listenSite {
-	var out []listenSite
-	funcs := make([]*ssa.Function, 0, len(r.reachable))
-	for f := range r.reachable {
-		funcs = append(funcs, f)
-	}
-	slices.SortFunc(funcs, func(a, b *ssa.Function) int { return int(a.Pos() - b.Pos()) })
-	for _, f := range funcs {
+// analyze finds the listen calls and route registrations in reachable functions and
+// traces their addresses and paths, and reads the defaults of the flags defined there.
+func (r *reach) analyze() *analysis {
+	a := &analysis{}
+	var routes []route
+	for _, f := range r.sortedReachable() {
 		if f.Pkg == nil || !r.own(f.Pkg.Pkg) {
 			continue
 		}
@@ -166,63 +180,94 @@ func (r *reach) listenSites() []listenSite {
 					continue
 				}
 				if site, ok := r.listenSite(call); ok {
-					out = append(out, site)
+					a.sites = append(a.sites, site)
 				}
+				routes = append(routes, r.routes(call)...)
 			}
+		}
+	}
+	a.endpoints = linkRoutes(routes, a.sites)
+	for _, def := range r.index().flags {
+		fv := flagValue{name: def.name, evidence: r.evidence(def.pos, "flag --"+def.name)}
+		if def.def.v != nil {
+			for _, t := range r.storedValue(def.def, 0) {
+				fv.defaults = append(fv.defaults, t.s)
+			}
+		}
+		a.flags = append(a.flags, fv)
+	}
+	return a
+}
+
+// listenSite recognises a listen call and traces its address and network.
+func (r *reach) listenSite(call ssa.CallInstruction) (listenSite, bool) {
+	common := call.Common()
+	callee := common.StaticCallee()
+	if callee == nil {
+		return listenSite{}, false
+	}
+	name := funcName(callee)
+	args := common.Args
+	site := listenSite{protocol: "TCP"}
+	var addrs []text
+	switch name {
+	case "net.Listen", "crypto/tls.Listen", "net.ListenPacket":
+		addrs = r.texts(args[1], 0, nil)
+		site.protocol = protocolOf(r.texts(args[0], 0, nil))
+	case "*net.ListenConfig.Listen", "*net.ListenConfig.ListenPacket":
+		addrs = r.texts(args[3], 0, nil)
+		site.protocol = protocolOf(r.texts(args[2], 0, nil))
+	case "net/http.ListenAndServe", "net/http.ListenAndServeTLS":
+		addrs = r.texts(args[0], 0, nil)
+	case "*net/http.Server.ListenAndServe", "*net/http.Server.ListenAndServeTLS":
+		addrs = r.texts(r.fieldStored(args[0], "Addr"), 0, nil)
+	case "*github.com/miekg/dns.Server.ListenAndServe":
+		addrs = r.texts(r.fieldStored(args[0], "Addr"), 0, nil)
+		site.protocol = protocolOf(r.texts(r.fieldStored(args[0], "Net"), 0, nil))
+	case "*github.com/labstack/echo/v4.Echo.Start", "*github.com/labstack/echo/v4.Echo.StartTLS",
+		"*github.com/gofiber/fiber/v2.App.Listen", "*github.com/gofiber/fiber/v3.App.Listen":
+		addrs = r.texts(args[1], 0, nil)
+	case "*github.com/gin-gonic/gin.Engine.Run":
+		// Run(addr ...string): with no address gin listens on $PORT, else :8080.
+		addrs = r.elements(args[1], 0, nil)
+		if _, empty := args[1].(*ssa.Const); empty {
+			addrs = []text{{s: ":8080"}}
+		}
+	case "github.com/prometheus/exporter-toolkit/web.ListenAndServe", "github.com/prometheus/exporter-toolkit/web.Listen":
+		addrs = r.toolkitAddrs(args[1], 0)
+	default:
+		return listenSite{}, false
+	}
+	site.evidence = r.evidence(call.Pos(), shorten(strings.TrimPrefix(name, "*")+"(…)"))
+	site.addrs = addrs
+	site.handlers = r.servedHandlers(name, call)
+	return site, true
+}
+
+// ports are the port numbers the site listens on by default on every interface.
+func (s listenSite) ports() []int {
+	var out []int
+	for _, a := range s.addrs {
+		host, port, ok := splitAddr(a.s)
+		if ok && (host == "" || host == "0.0.0.0" || host == "::") && !slices.Contains(out, port) {
+			out = append(out, port)
 		}
 	}
 	return out
 }
 
-// listenSite recognises a listen call and the argument holding its address.
-func (r *reach) listenSite(call ssa.CallInstruction) (listenSite, bool) {
-	common := call.Common()
-	callee := common.StaticCallee()
-	if callee == nil || callee.Pkg == nil {
-		return listenSite{}, false
-	}
-	name := callee.Pkg.Pkg.Path() + "." + callee.Name()
-	if recv := callee.Signature.Recv(); recv != nil {
-		name = types.TypeString(recv.Type(), nil) + "." + callee.Name()
-	}
-	args := common.Args
-	site := listenSite{protocol: "TCP"}
-	var addr ssa.Value
-	switch name {
-	case "net.Listen", "crypto/tls.Listen":
-		addr = args[1]
-		site.protocol = protocolOf(r.strings(args[0], 0))
-	case "net.ListenPacket":
-		addr = args[1]
-		site.protocol = protocolOf(r.strings(args[0], 0))
-	case "*net.ListenConfig.Listen", "*net.ListenConfig.ListenPacket":
-		addr = args[3]
-		site.protocol = protocolOf(r.strings(args[2], 0))
-	case "net/http.ListenAndServe", "net/http.ListenAndServeTLS":
-		addr = args[0]
-	case "*net/http.Server.ListenAndServe", "*net/http.Server.ListenAndServeTLS":
-		addr = r.fieldStored(args[0], "Addr")
-	case "*github.com/labstack/echo/v4.Echo.Start", "*github.com/labstack/echo/v4.Echo.StartTLS",
-		"*github.com/gofiber/fiber/v2.App.Listen", "*github.com/gofiber/fiber/v3.App.Listen":
-		addr = args[1]
-	default:
-		return listenSite{}, false
-	}
-	pos := r.prog.Fset.Position(call.Pos())
+func (r *reach) evidence(at token.Pos, what string) Evidence {
+	pos := r.prog.Fset.Position(at)
 	rel, err := filepath.Rel(r.modDir, pos.Filename)
 	if err != nil {
 		rel = pos.Filename
 	}
-	site.evidence = Evidence{File: filepath.ToSlash(rel), Line: pos.Line, What: shorten(strings.TrimPrefix(name, "*") + "(…)")}
-	if addr != nil {
-		site.addrs = r.strings(addr, 0)
-	}
-	return site, true
+	return Evidence{File: filepath.ToSlash(rel), Line: pos.Line, What: what}
 }
 
-func protocolOf(networks []string) string {
+func protocolOf(networks []text) string {
 	for _, n := range networks {
-		if strings.HasPrefix(n, "udp") {
+		if strings.HasPrefix(n.s, "udp") {
 			return "UDP"
 		}
 	}
@@ -233,7 +278,7 @@ func protocolOf(networks []string) string {
 // (&http.Server{Addr: addr} is an Alloc, a FieldAddr and a Store in SSA), following the
 // pointer through the cells and closure bindings that hold it.
 func (r *reach) fieldStored(ptr ssa.Value, field string) ssa.Value {
-	for _, o := range r.origins(ptr, 0) {
+	for _, o := range r.cells(ptr, 0) {
 		alloc, ok := o.(*ssa.Alloc)
 		if !ok {
 			continue
@@ -253,48 +298,6 @@ func (r *reach) fieldStored(ptr ssa.Value, field string) ssa.Value {
 	return nil
 }
 
-// origins follows a value through loads of local cells (a variable a closure
-// captures lives in one) and a closure's free variables to the values stored there.
-func (r *reach) origins(v ssa.Value, depth int) []ssa.Value {
-	if depth > maxTrace {
-		return nil
-	}
-	switch v := v.(type) {
-	case *ssa.UnOp:
-		if v.Op != token.MUL {
-			return []ssa.Value{v}
-		}
-		var out []ssa.Value
-		for _, cell := range r.origins(v.X, depth+1) {
-			alloc, ok := cell.(*ssa.Alloc)
-			if !ok {
-				continue
-			}
-			for _, ref := range *alloc.Referrers() {
-				if st, ok := ref.(*ssa.Store); ok && st.Addr == alloc {
-					out = append(out, r.origins(st.Val, depth+1)...)
-				}
-			}
-		}
-		return out
-	case *ssa.FreeVar:
-		fn := v.Parent()
-		i := slices.Index(fn.FreeVars, v)
-		var out []ssa.Value
-		for f := range r.reachable {
-			for _, b := range f.Blocks {
-				for _, instr := range b.Instrs {
-					if mc, ok := instr.(*ssa.MakeClosure); ok && mc.Fn == fn && i < len(mc.Bindings) {
-						out = append(out, r.origins(mc.Bindings[i], depth+1)...)
-					}
-				}
-			}
-		}
-		return out
-	}
-	return []ssa.Value{v}
-}
-
 func fieldName(ptr types.Type, i int) string {
 	p, ok := ptr.Underlying().(*types.Pointer)
 	if !ok {
@@ -307,197 +310,52 @@ func fieldName(ptr types.Type, i int) string {
 	return s.Field(i).Name()
 }
 
-// maxTrace bounds the interprocedural walk from a parameter to its callers' arguments.
-const maxTrace = 6
-
-// strings returns the constant strings v may hold: constants, concatenations, the
-// defaults of flag and pflag flags (flag.String, fs.StringVar into a variable), and,
-// for a parameter, the arguments of every reachable call of its function.
-func (r *reach) strings(v ssa.Value, depth int) []string {
-	if depth > maxTrace || v == nil {
-		return nil
-	}
-	switch v := v.(type) {
-	case *ssa.Const:
-		if v.Value != nil && v.Value.Kind() == constant.String {
-			return []string{constant.StringVal(v.Value)}
-		}
-	case *ssa.BinOp:
-		if v.Op == token.ADD {
-			var out []string
-			for _, a := range r.strings(v.X, depth+1) {
-				for _, b := range r.strings(v.Y, depth+1) {
-					out = append(out, a+b)
-				}
-			}
-			return out
-		}
-	case *ssa.Phi:
-		var out []string
-		for _, e := range v.Edges {
-			out = append(out, r.strings(e, depth+1)...)
-		}
-		return out
-	case *ssa.ChangeType:
-		return r.strings(v.X, depth+1)
-	case *ssa.Convert:
-		return r.strings(v.X, depth+1)
-	case *ssa.UnOp:
-		if v.Op == token.MUL {
-			if out := r.pointee(v.X, depth+1); len(out) > 0 {
-				return out
-			}
-			return r.stringsStored(v, depth+1)
-		}
-	case *ssa.Parameter:
-		return r.argumentsFor(v, depth+1)
-	case *ssa.FreeVar:
-		return r.stringsStored(v, depth+1)
-	case *ssa.Call:
-		return r.returned(v.Common(), depth+1)
-	}
-	return nil
-}
-
-// stringsStored is what a load or a free variable may hold: the strings of the values
-// stored where it reads (see origins).
-func (r *reach) stringsStored(v ssa.Value, depth int) []string {
-	var out []string
-	for _, o := range r.origins(v, depth) {
-		if o != v {
-			out = append(out, r.strings(o, depth)...)
-		}
-	}
-	return out
-}
-
-// returned is what a call of one of the module's functions returns first, over all
-// its return statements (func addr() string { …; return ":8080" }).
-func (r *reach) returned(c *ssa.CallCommon, depth int) []string {
-	callee := c.StaticCallee()
-	if callee == nil || callee.Pkg == nil || !r.own(callee.Pkg.Pkg) {
-		return nil
-	}
-	var out []string
-	for _, b := range callee.Blocks {
-		if ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ok && len(ret.Results) > 0 {
-			out = append(out, r.strings(ret.Results[0], depth)...)
-		}
-	}
-	return out
-}
-
-// pointee is what *p may hold: a flag's default, or a value stored into a global.
-func (r *reach) pointee(p ssa.Value, depth int) []string {
-	switch p := p.(type) {
-	case *ssa.Call:
-		if def, ok := flagDefault(p.Common()); ok {
-			return r.strings(def, depth)
-		}
-	case *ssa.Global:
-		var out []string
-		for f := range r.reachable {
-			for _, b := range f.Blocks {
-				for _, instr := range b.Instrs {
-					switch i := instr.(type) {
-					case *ssa.Store:
-						if i.Addr == p {
-							out = append(out, r.strings(i.Val, depth)...)
-						}
-					case ssa.CallInstruction:
-						if ptr, def, ok := flagVar(i.Common()); ok && ptr == p {
-							out = append(out, r.strings(def, depth)...)
-						}
-					}
-				}
-			}
-		}
-		return out
-	}
-	return nil
-}
-
-// flagDefault reads the default of flag.String(name, def, usage) and its pflag and
-// FlagSet forms.
-func flagDefault(c *ssa.CallCommon) (ssa.Value, bool) {
-	callee := c.StaticCallee()
-	if callee == nil || callee.Pkg == nil || !flagPackages[callee.Pkg.Pkg.Path()] {
-		return nil, false
-	}
-	switch callee.Name() {
-	case "String":
-		return c.Args[len(c.Args)-2], true
-	case "StringP":
-		return c.Args[len(c.Args)-2], true
-	}
-	return nil, false
-}
-
-// flagVar reads flag.StringVar(&v, name, def, usage) (and StringVarP's extra
-// shorthand): the variable and the default. The FlagSet method forms take the set first.
-func flagVar(c *ssa.CallCommon) (ptr, def ssa.Value, ok bool) {
-	callee := c.StaticCallee()
-	if callee == nil || callee.Pkg == nil || !flagPackages[callee.Pkg.Pkg.Path()] {
-		return nil, nil, false
-	}
-	n := len(c.Args)
-	switch {
-	case callee.Name() == "StringVar" && n >= 4:
-		return c.Args[n-4], c.Args[n-2], true
-	case callee.Name() == "StringVarP" && n >= 5:
-		return c.Args[n-5], c.Args[n-2], true
-	}
-	return nil, nil, false
-}
-
-var flagPackages = map[string]bool{"flag": true, "github.com/spf13/pflag": true}
-
-// argumentsFor traces a parameter to the arguments of every reachable call of its
-// function.
-func (r *reach) argumentsFor(p *ssa.Parameter, depth int) []string {
-	fn := p.Parent()
-	i := slices.Index(fn.Params, p)
-	if i < 0 {
-		return nil
-	}
-	var out []string
-	for _, call := range r.callers[fn] {
-		c := call.Common()
-		if c.IsInvoke() || i >= len(c.Args) {
-			continue
-		}
-		out = append(out, r.strings(c.Args[i], depth)...)
-	}
-	return out
+// Closed is a listener reachable from main whose address is empty or port 0 unless
+// a flag sets it: it opens only when the flag is given (a monitoring port behind -m).
+type Closed struct {
+	Flag     string
+	Evidence Evidence
 }
 
 // mergeReach folds the reachable listen sites into the ports the source scan found.
 // A port of a traced site confirms the scan's entry of that number or adds one (a UDP
 // listener on a number the scan found for TCP becomes NAME-udp); when every reachable
 // site was traced, the scan's other ports (constants of test helpers, dial targets,
-// other commands) are dropped, since no reachable code listens on them.
-func mergeReach(scanned []Port, sites []listenSite) []Port {
+// other commands) are dropped, since no reachable code listens on them by default. A
+// site that listens only when a flag gives it an address is returned as closed.
+func mergeReach(scanned []Port, sites []listenSite) ([]Port, []Closed) {
 	traced := len(sites) > 0
 	type key struct {
 		number   int
 		protocol string
 	}
-	found := map[key]listenSite{}
+	type hit struct {
+		site listenSite
+		addr text
+	}
+	found := map[key]hit{}
 	var order []key
+	var closed []Closed
 	for _, site := range sites {
 		if len(site.addrs) == 0 {
 			traced = false
 		}
+		open, flag := false, ""
 		for _, a := range site.addrs {
-			host, port, ok := splitAddr(a)
+			flag = cmp.Or(flag, a.flag)
+			host, port, ok := splitAddr(a.s)
 			if !ok || (host != "" && host != "0.0.0.0" && host != "::") {
 				continue
 			}
+			open = true
 			k := key{port, site.protocol}
 			if _, dup := found[k]; !dup {
-				found[k] = site
+				found[k] = hit{site, a}
 				order = append(order, k)
 			}
+		}
+		if !open && flag != "" && slices.ContainsFunc(site.addrs, func(a text) bool { return zeroPort(a.s) }) {
+			closed = append(closed, Closed{Flag: flag, Evidence: site.evidence})
 		}
 	}
 	var out []Port
@@ -522,27 +380,99 @@ func mergeReach(scanned []Port, sites []listenSite) []Port {
 		taken[p.Name] = true
 	}
 	for _, k := range order {
-		site := found[k]
+		h := found[k]
 		if have[k] {
 			continue
 		}
-		name := strings.ToLower(k.protocol)
-		if base, ok := byNumber[k.number]; ok {
-			name = base + "-" + strings.ToLower(k.protocol)
-		} else if k.protocol == "TCP" {
-			name = "http"
+		base := strings.ToLower(k.protocol)
+		if k.protocol == "TCP" && len(h.site.handlers) > 0 {
+			base = "http" // it serves HTTP handlers
+		}
+		if wk, ok := wellKnownPorts[k.number]; ok {
+			base = wk
+		}
+		name := base
+		if scannedName, ok := byNumber[k.number]; ok {
+			name = scannedName + "-" + strings.ToLower(k.protocol) // the other protocol's twin
 		}
 		if len(name) > 15 || taken[name] {
-			name = fmt.Sprintf("%s-%d", strings.ToLower(k.protocol), k.number)
+			name = fmt.Sprintf("%s-%d", base, k.number)
 		}
 		taken[name] = true
-		e := site.evidence
-		e.What = fmt.Sprintf("%s reachable from main listens on %s", e.What, strings.Join(site.addrs, ", "))
+		byNumber[k.number] = name
+		e := h.site.evidence
+		e.What = fmt.Sprintf("%s reachable from main listens on %s", e.What, h.addr.s)
+		if h.addr.flag != "" {
+			e.What += fmt.Sprintf(" (the default of --%s)", h.addr.flag)
+		}
 		p := Port{Name: name, Number: k.number, Evidence: e, rank: rankListen}
 		if k.protocol == "UDP" {
 			p.Protocol = "UDP"
 		}
 		out = append(out, p)
+	}
+	return out, closed
+}
+
+// wellKnownPorts name the ports of protocols served on their IANA numbers.
+var wellKnownPorts = map[int]string{53: "dns", 123: "ntp", 161: "snmp", 514: "syslog", 1812: "radius", 5353: "mdns"}
+
+// zeroPort reports an address that leaves the port to the system: "", ":0", "host:0".
+func zeroPort(addr string) bool {
+	if addr == "" {
+		return true
+	}
+	_, p, err := net.SplitHostPort(addr)
+	return err == nil && (p == "" || p == "0")
+}
+
+// applyAnalysis lets what the reachable code does replace what the scan guessed:
+// ports (mergeReach), health routes when any is registered in reachable code, and the
+// configuration files flags name by default.
+func (r *Repo) applyAnalysis(modDir string, a *analysis) {
+	r.Ports, r.Closed = mergeReach(r.Ports, a.sites)
+	if len(a.endpoints) > 0 {
+		seen := map[string]bool{}
+		r.Endpoints = nil
+		for _, e := range a.endpoints {
+			if !e.Closed && !seen[e.Path] {
+				seen[e.Path] = true
+				r.Endpoints = append(r.Endpoints, e)
+			}
+		}
+		r.Health = chooseHealth(r.Endpoints)
+	}
+	r.ConfigFlags = configFlags(modDir, a.flags)
+}
+
+// ConfigFlag is a flag whose default names a file the module holds: the program
+// reads it at start, so the image must ship it.
+type ConfigFlag struct {
+	Flag     string
+	File     string // relative to the module, slash-separated
+	Evidence Evidence
+}
+
+// maxConfigFile is the size the descriptor accepts for a config file.
+const maxConfigFile = 512 << 10
+
+func configFlags(modDir string, flags []flagValue) []ConfigFlag {
+	var out []ConfigFlag
+	for _, f := range flags {
+		for _, d := range f.defaults {
+			clean := path.Clean(filepath.ToSlash(d))
+			if d == "" || f.name == "" || path.IsAbs(clean) || clean == "." || strings.HasPrefix(clean, "../") || clean == ".." || strings.HasSuffix(clean, ".go") {
+				continue
+			}
+			info, err := os.Lstat(filepath.Join(modDir, filepath.FromSlash(clean)))
+			if err != nil || !info.Mode().IsRegular() || info.Size() > maxConfigFile {
+				continue
+			}
+			e := f.evidence
+			e.What = fmt.Sprintf("flag --%s defaults to %s, a file of the module", f.name, d)
+			out = append(out, ConfigFlag{Flag: f.name, File: clean, Evidence: e})
+			break
+		}
 	}
 	return out
 }

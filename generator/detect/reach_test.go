@@ -21,6 +21,13 @@ func TestAnalyzeReach(t *testing.T) {
 		{"../../examples/hello", "example.com/hello", "example.com/hello", []string{"TCP :8080"}},
 		{"../../tests/testdata/init/udp-cli", "example.com/syslogd", "example.com/syslogd", []string{"TCP :8080", "UDP :5514"}},
 		{"../../tests/testdata/init/reach", "example.com/prober", "example.com/prober", []string{"TCP :7000"}},
+		{"../../tests/testdata/init/exporter", "example.com/dot_exporter", "example.com/dot_exporter", []string{"TCP :9153"}},
+		{"../../tests/testdata/init/flaglibs", "example.com/flaglibs", "example.com/flaglibs/cmd/urfave", []string{"TCP :8101"}},
+		{"../../tests/testdata/init/flaglibs", "example.com/flaglibs", "example.com/flaglibs/cmd/kong", []string{"TCP :8102"}},
+		{"../../tests/testdata/init/flaglibs", "example.com/flaglibs", "example.com/flaglibs/cmd/env", []string{"TCP :8103", "TCP :9103"}},
+		{"../../tests/testdata/init/flaglibs", "example.com/flaglibs", "example.com/flaglibs/cmd/pflagd", []string{"TCP :8104"}},
+		{"../../tests/testdata/init/dns", "example.com/dnsd", "example.com/dnsd", []string{"TCP :53", "UDP :53"}},
+		{"../../tests/testdata/init/two-servers", "example.com/orders", "example.com/orders", []string{"TCP :8080", "TCP :9090"}},
 	} {
 		t.Run(c.module, func(t *testing.T) {
 			graph, err := goList(c.dir, false, "-deps", c.main)
@@ -33,17 +40,17 @@ func TestAnalyzeReach(t *testing.T) {
 					own = append(own, p.ImportPath)
 				}
 			}
-			sites, err := analyzeReach(c.dir, c.module, false, []string{c.main}, own)
+			a, err := analyzeReach(c.dir, c.module, false, []string{c.main}, own)
 			if err != nil {
 				t.Fatal(err)
 			}
 			var got []string
-			for _, s := range sites {
+			for _, s := range a.sites {
 				if len(s.addrs) == 0 {
 					t.Errorf("%s: address not traced", s.evidence)
 				}
 				for _, a := range s.addrs {
-					got = append(got, s.protocol+" "+a)
+					got = append(got, s.protocol+" "+a.s)
 				}
 			}
 			slices.Sort(got)
@@ -63,19 +70,24 @@ func TestMergeReach(t *testing.T) {
 		{Name: "dns", Number: 53, class: "dns"},
 	}
 	sites := []listenSite{
-		{protocol: "TCP", addrs: []string{":7000"}},
-		{protocol: "TCP", addrs: []string{":53"}},
-		{protocol: "UDP", addrs: []string{":53"}},
+		{protocol: "TCP", addrs: []text{{s: ":7000"}}},
+		{protocol: "TCP", addrs: []text{{s: ":53"}}},
+		{protocol: "UDP", addrs: []text{{s: ":53"}}},
+		{protocol: "TCP", addrs: []text{{s: ":0", flag: "m"}, {s: "localhost:0"}}},
 	}
 	var got []string
-	for _, p := range mergeReach(scanned, sites) {
+	merged, closed := mergeReach(scanned, sites)
+	for _, p := range merged {
 		got = append(got, fmt.Sprintf("%s=%d/%s", p.Name, p.Number, p.Protocol))
 	}
 	if want := "http=7000/ dns=53/ dns-udp=53/UDP"; strings.Join(got, " ") != want {
 		t.Errorf("merged %q, want %q", strings.Join(got, " "), want)
 	}
+	if len(closed) != 1 || closed[0].Flag != "m" {
+		t.Errorf("closed %v, want the listener behind -m", closed)
+	}
 	untraced := append(sites, listenSite{protocol: "TCP"})
-	if n := len(mergeReach(scanned, untraced)); n != 4 {
-		t.Errorf("with an untraced listen the scan's ports must stay (got %d ports, want 3 + the UDP twin)", n)
+	if merged, _ := mergeReach(scanned, untraced); len(merged) != 4 {
+		t.Errorf("with an untraced listen the scan's ports must stay (got %d ports, want 3 + the UDP twin)", len(merged))
 	}
 }

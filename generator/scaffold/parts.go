@@ -3,6 +3,7 @@ package scaffold
 import (
 	"cmp"
 	"fmt"
+	"path"
 	"regexp"
 	"slices"
 	"strings"
@@ -177,7 +178,7 @@ func (d *Draft) health(ports []string) (*yaml.Node, string) {
 			}
 			probe := flowMapping()
 			set(probe, "http", str(p.e.Path), "")
-			set(probe, "port", str(port), "")
+			set(probe, "port", str(d.servingPort(p.e, ports, port)), "")
 			set(m, p.name, probe, p.e.Evidence.String())
 		}
 		if h.Liveness == nil {
@@ -196,6 +197,17 @@ func (d *Draft) health(ports []string) (*yaml.Node, string) {
 		return m, ""
 	}
 	return nil, fmt.Sprintf("health: no /healthz-style route found in the code, so berth probes port %q over TCP (startup and readiness).\nServe /healthz and /readyz and declare them under health: for real checks.", probePort(ports))
+}
+
+// servingPort is the declared TCP port of the listener serving an endpoint, when the
+// analysis linked them, else the default probe port.
+func (d *Draft) servingPort(e *detect.Endpoint, names []string, fallback string) string {
+	for _, p := range d.repo.Ports {
+		if e.Port != 0 && p.Number == e.Port && p.Protocol != "UDP" && slices.Contains(names, p.Name) {
+			return p.Name
+		}
+	}
+	return fallback
 }
 
 // probePort prefers a dedicated health port, then http, then the first.
@@ -243,13 +255,70 @@ func (d *Draft) envFooter() string {
 // named like serve; otherwise nil and, when there are subcommands, a note.
 func (d *Draft) args() (*yaml.Node, string) {
 	r := d.repo
+	var args, why []string
 	if sub, ok := r.ServeSubcommand(); ok {
-		return flowList(sub.Name), fmt.Sprintf("%s; subcommands: %s", sub.Evidence, subcommandNames(r))
-	}
-	if len(r.Subcommands) > 0 {
+		args = append(args, sub.Name)
+		why = append(why, fmt.Sprintf("%s; subcommands: %s", sub.Evidence, subcommandNames(r)))
+	} else if len(r.Subcommands) > 0 {
 		return nil, fmt.Sprintf("The program takes a subcommand (%s, %s) and none is named like serve: set args: [<subcommand>, <flags>] to start the server.", subcommandNames(r), r.Subcommands[0].Evidence)
 	}
-	return nil, ""
+	for _, c := range d.configFiles() {
+		args = append(args, fmt.Sprintf("--%s=%s", c.flag, path.Join(d.configMount(), c.name)))
+		why = append(why, fmt.Sprintf("--%s names the shipped config file (%s)", c.flag, c.evidence))
+	}
+	if len(args) == 0 {
+		return nil, ""
+	}
+	return flowList(args...), strings.Join(why, "; ")
+}
+
+// configFile is a file a flag names by default, shipped under config.files.
+type configFile struct {
+	name, source, flag string
+	evidence           detect.Evidence
+}
+
+// configFiles are the files flags name by default, one per mount name.
+func (d *Draft) configFiles() []configFile {
+	var out []configFile
+	taken := map[string]bool{}
+	for _, c := range d.repo.ConfigFlags {
+		name := path.Base(c.File)
+		if taken[name] {
+			continue
+		}
+		taken[name] = true
+		out = append(out, configFile{name: name, source: path.Join(d.repo.ModuleDir, c.File), flag: c.Flag, evidence: c.Evidence})
+	}
+	return out
+}
+
+// configMount is where the chart mounts config files by default.
+func (d *Draft) configMount() string { return "/etc/" + d.name }
+
+// config ships the files flags name by default, so the program finds them where its
+// args point.
+func (d *Draft) config() *yaml.Node {
+	files := d.configFiles()
+	if len(files) == 0 {
+		return nil
+	}
+	m := mapping()
+	for _, c := range files {
+		set(m, c.name, str(c.source), c.evidence.String())
+	}
+	config := mapping()
+	set(config, "files", m, "")
+	return config
+}
+
+// closedNote names the listeners that open only when a flag gives them an address.
+func (d *Draft) closedNote() string {
+	var lines []string
+	for _, c := range d.repo.Closed {
+		lines = append(lines, fmt.Sprintf("%s listens only when --%s gives it an address: add the flag to args and a port to open it.", c.Evidence, c.Flag))
+	}
+	return strings.Join(lines, "\n")
 }
 
 func subcommandNames(r *detect.Repo) string {

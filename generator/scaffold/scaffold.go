@@ -101,9 +101,14 @@ func (d *Draft) document() *yaml.Node {
 	} else {
 		above(root, why)
 	}
+	if config := d.config(); config != nil {
+		set(root, "config", config, "")
+		above(root, "Files a flag names by default, shipped as a ConfigMap mounted at "+d.configMount()+"; args point the flags there.")
+	}
 	ports, names := d.ports()
 	set(root, "ports", ports.node, ports.comment)
 	above(root, d.udpNote())
+	above(root, d.closedNote())
 	if vols := d.volumes(); vols != nil {
 		set(root, "volumes", vols, "")
 		above(root, "The root filesystem is read-only: each directory the code writes by default is a volume (an emptyDir; add persistent: true and size to keep the data).")

@@ -1,0 +1,3 @@
+module example.com/dnsd
+
+go 1.26
