@@ -215,7 +215,7 @@ func TestInitAgreesWithExamples(t *testing.T) {
 			if err := os.Remove(filepath.Join(dir, "service.yaml")); err != nil {
 				t.Fatal(err)
 			}
-			res, err := pipeline.Init(dir, scaffold.Options{Name: want.Name})
+			res, err := pipeline.Init(dir, scaffold.Options{Name: want.Name}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -3,21 +3,26 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/berth-dev/berth/generator/output"
 	"github.com/berth-dev/berth/generator/pipeline"
+	"github.com/berth-dev/berth/generator/probe"
 	"github.com/berth-dev/berth/generator/scaffold"
 )
 
 type initOptions struct {
-	opts   scaffold.Options
-	ports  []string
-	dryRun bool
-	force  bool
+	opts      scaffold.Options
+	ports     []string
+	dryRun    bool
+	force     bool
+	probe     bool
+	probeWait time.Duration
 }
 
 // NewCmdInit drafts service.yaml for a Go repository.
@@ -55,6 +60,8 @@ flag. It never replaces an existing service.yaml unless --force is given.`,
 	f.StringVar(&o.opts.SchemaRef, "schema", "", "the $schema reference written for editors (default: the schema's URL)")
 	f.BoolVar(&o.dryRun, "dry-run", false, "print the descriptor instead of writing it")
 	f.BoolVar(&o.force, "force", false, "replace an existing service.yaml")
+	f.BoolVar(&o.probe, "probe", false, "also build and run each main for a few seconds, alone in a new network namespace with only loopback, and let the ports it opens and the health paths that answer override the reading of the code (Linux)")
+	f.DurationVar(&o.probeWait, "probe-wait", probe.DefaultWait, "with --probe: how long each main runs")
 	return cmd
 }
 
@@ -64,7 +71,15 @@ func runInit(cmd *cobra.Command, dir string, o *initOptions) error {
 		return usageError{err}
 	}
 	o.opts.Ports = ports
-	res, err := pipeline.Init(dir, o.opts)
+	var p *pipeline.Probe
+	if o.probe {
+		self, err := os.Executable()
+		if err != nil {
+			return fmt.Errorf("--probe: finding berth's own executable: %w", err)
+		}
+		p = &pipeline.Probe{Helper: []string{self, probeHelperName}, Wait: o.probeWait}
+	}
+	res, err := pipeline.Init(dir, o.opts, p)
 	var bad *scaffold.OptionError
 	if errors.As(err, &bad) {
 		return usageError{err}

@@ -56,6 +56,10 @@ type Repo struct {
 	// and flags whose default names a file of the module (a configuration file).
 	Closed      []Closed
 	ConfigFlags []ConfigFlag
+	// After Observe (berth init --probe): whether what the program did replaced the
+	// static reading, or why it did not.
+	Observed  bool
+	ProbeNote string
 }
 
 // Main is a main package.

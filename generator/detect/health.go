@@ -2,6 +2,7 @@ package detect
 
 import (
 	"path"
+	"regexp"
 	"strings"
 )
 
@@ -27,11 +28,14 @@ func routePath(pattern string) string {
 	if i := strings.IndexByte(p, '/'); i > 0 {
 		p = p[i:]
 	}
-	if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "{}:*") {
+	if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "{}:*") || len(p) > 512 || !probePath.MatchString(p) {
 		return ""
 	}
 	return p
 }
+
+// probePath is what a probe's HTTP path may hold (the descriptor's pattern).
+var probePath = regexp.MustCompile(`^/[A-Za-z0-9_.~!$&'()+,;=@/%-]*$`)
 
 // healthKind says which probe a path suits: live, ready, startup or "".
 func healthKind(p string) string {

@@ -18,7 +18,12 @@ type Evidence struct {
 	What string // the code, shortened, e.g. http.ListenAndServe(":8080")
 }
 
-func (e Evidence) String() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.What) }
+func (e Evidence) String() string {
+	if e.File == "" {
+		return e.What // observed, not read from a file
+	}
+	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.What)
+}
 
 // Port is a port the code listens on.
 type Port struct {

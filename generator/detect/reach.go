@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/tools/go/packages"
 	"golang.org/x/tools/go/ssa"
@@ -464,9 +465,13 @@ func configFlags(modDir string, flags []flagValue) []ConfigFlag {
 			if d == "" || f.name == "" || path.IsAbs(clean) || clean == "." || strings.HasPrefix(clean, "../") || clean == ".." || strings.HasSuffix(clean, ".go") {
 				continue
 			}
-			info, err := os.Lstat(filepath.Join(modDir, filepath.FromSlash(clean)))
+			file := filepath.Join(modDir, filepath.FromSlash(clean))
+			info, err := os.Lstat(file)
 			if err != nil || !info.Mode().IsRegular() || info.Size() > maxConfigFile {
 				continue
+			}
+			if data, err := os.ReadFile(file); err != nil || !utf8.Valid(data) {
+				continue // a ConfigMap holds text
 			}
 			e := f.evidence
 			e.What = fmt.Sprintf("flag --%s defaults to %s, a file of the module", f.name, d)

@@ -269,8 +269,8 @@ func linkRoutes(routes []route, sites []listenSite) []Endpoint {
 			}
 			if ports := s.ports(); len(ports) > 0 {
 				e.Port = ports[0]
-			} else {
-				e.Closed = true
+			} else if len(s.addrs) > 0 {
+				e.Closed = true // traced, and no address opens by default
 			}
 			break
 		}

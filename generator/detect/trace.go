@@ -7,6 +7,7 @@ import (
 	"net"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	"golang.org/x/tools/go/ssa"
@@ -47,9 +48,13 @@ func (r *reach) texts(v ssa.Value, depth int, fr *frame) []text {
 	case *ssa.Const:
 		return constTexts(v)
 	case *ssa.BinOp:
-		if v.Op == token.ADD {
-			return concat(r.texts(v.X, depth+1, fr), r.texts(v.Y, depth+1, fr))
+		if v.Op != token.ADD {
+			return nil
 		}
+		if b, ok := v.Type().Underlying().(*types.Basic); ok && b.Info()&types.IsInteger != 0 {
+			return sums(r.texts(v.X, depth+1, fr), r.texts(v.Y, depth+1, fr))
+		}
+		return concat(r.texts(v.X, depth+1, fr), r.texts(v.Y, depth+1, fr))
 	case *ssa.Phi:
 		var out []text
 		for _, e := range v.Edges {
@@ -111,6 +116,21 @@ func concat(as, bs []text) []text {
 	for _, a := range as {
 		for _, b := range bs {
 			out = append(out, text{s: a.s + b.s, flag: cmpOr(a.flag, b.flag)})
+		}
+	}
+	return limit(out)
+}
+
+// sums is every a+b of two integer texts (a base port plus an offset).
+func sums(as, bs []text) []text {
+	var out []text
+	for _, a := range as {
+		for _, b := range bs {
+			x, errA := strconv.Atoi(a.s)
+			y, errB := strconv.Atoi(b.s)
+			if errA == nil && errB == nil {
+				out = append(out, text{s: strconv.Itoa(x + y), flag: cmpOr(a.flag, b.flag)})
+			}
 		}
 	}
 	return limit(out)

@@ -1,14 +1,18 @@
 package pipeline
 
 import (
+	"cmp"
+	"context"
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"time"
 
 	"github.com/berth-dev/berth/generator/descriptor"
 	"github.com/berth-dev/berth/generator/detect"
 	"github.com/berth-dev/berth/generator/dockerfile"
 	"github.com/berth-dev/berth/generator/model"
+	"github.com/berth-dev/berth/generator/probe"
 	"github.com/berth-dev/berth/generator/readfile"
 	"github.com/berth-dev/berth/generator/scaffold"
 )
@@ -21,16 +25,29 @@ type Drafted struct {
 	Generated *Result
 }
 
+// Probe asks berth init to run the mains and let what they do override the reading
+// of the code (--probe).
+type Probe struct {
+	Helper []string      // the command that runs probe.Helper (berth's hidden probe-helper)
+	Wait   time.Duration // how long each main runs
+}
+
 // Init reads the Go repository at dir, drafts its service.yaml and proves that it
-// generates, running the pipeline once. Options the descriptor would refuse come back
+// generates, running the pipeline once. With a Probe, the mains are built and run
+// first in isolated network namespaces. Options the descriptor would refuse come back
 // as *scaffold.OptionError.
-func Init(dir string, opts scaffold.Options) (*Drafted, error) {
+func Init(dir string, opts scaffold.Options, p *Probe) (*Drafted, error) {
 	if err := scaffold.CheckOptions(opts); err != nil {
 		return nil, err
 	}
 	repo, err := detect.Inspect(dir, detect.Options{Mains: opts.Mains, Reach: true})
 	if err != nil {
 		return nil, err
+	}
+	if p != nil {
+		if err := observe(dir, repo, p); err != nil {
+			return nil, err
+		}
 	}
 	draft := scaffold.New(repo, opts)
 	file := filepath.Join(dir, scaffold.FileName)
@@ -94,4 +111,34 @@ func keepIgnore(svc *model.Service, patterns []string) {
 	for _, e := range svc.Environments {
 		e.Service.Build.Ignore = patterns
 	}
+}
+
+// observe runs the repository's mains (probe.Observe) and applies what they did.
+func observe(dir string, repo *detect.Repo, p *Probe) error {
+	o := probe.Options{
+		ModuleDir: filepath.Join(dir, filepath.FromSlash(repo.ModuleDir)),
+		Vendor:    repo.Vendor,
+		CGO:       len(repo.CGO) > 0,
+		Mains:     repo.Mains,
+		Wait:      p.Wait,
+		Helper:    p.Helper,
+	}
+	if sub, ok := repo.ServeSubcommand(); ok {
+		o.Args = []string{sub.Name}
+	}
+	for _, c := range repo.ConfigFlags {
+		o.Files = append(o.Files, c.File)
+	}
+	for _, e := range repo.Endpoints {
+		o.Paths = append(o.Paths, e.Path)
+	}
+	obs, err := probe.Observe(context.Background(), o)
+	if err != nil {
+		return err
+	}
+	for i := range obs {
+		obs[i].Wait = cmp.Or(p.Wait, probe.DefaultWait).String()
+	}
+	repo.Observe(obs)
+	return nil
 }

@@ -284,7 +284,9 @@ func (d *Draft) configFiles() []configFile {
 	taken := map[string]bool{}
 	for _, c := range d.repo.ConfigFlags {
 		name := path.Base(c.File)
-		if taken[name] {
+		// The descriptor takes ConfigMap keys and plain relative paths only: a file
+		// named otherwise is left for the owner to ship.
+		if taken[name] || !configKey.MatchString(name) || name == "." || name == ".." || !plainPath.MatchString(c.File) {
 			continue
 		}
 		taken[name] = true
@@ -292,6 +294,11 @@ func (d *Draft) configFiles() []configFile {
 	}
 	return out
 }
+
+var (
+	configKey = regexp.MustCompile(`^[-._a-zA-Z0-9]{1,253}$`)
+	plainPath = regexp.MustCompile(`^[A-Za-z0-9_.@+/-]{1,512}$`)
+)
 
 // configMount is where the chart mounts config files by default.
 func (d *Draft) configMount() string { return "/etc/" + d.name }

@@ -107,6 +107,7 @@ func (d *Draft) document() *yaml.Node {
 	}
 	ports, names := d.ports()
 	set(root, "ports", ports.node, ports.comment)
+	above(root, d.repo.ProbeNote)
 	above(root, d.udpNote())
 	above(root, d.closedNote())
 	if vols := d.volumes(); vols != nil {

@@ -59,7 +59,11 @@ func above(m *yaml.Node, comment string) {
 	if comment == "" || len(m.Content) < 2 {
 		return
 	}
-	m.Content[len(m.Content)-2].HeadComment = comment
+	key := m.Content[len(m.Content)-2]
+	if key.HeadComment != "" {
+		comment = key.HeadComment + "\n" + comment
+	}
+	key.HeadComment = comment
 }
 
 func encode(doc *yaml.Node) ([]byte, error) { return yamlenc.Encode(doc) }

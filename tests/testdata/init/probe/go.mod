@@ -1,0 +1,3 @@
+module example.com/runtimeport
+
+go 1.26
