@@ -34,13 +34,17 @@ func NewCmdInit() *cobra.Command {
 		Long: `init reads the Go module in DIR (default: the current directory) the way the go command
 does: go.mod's go and toolchain lines, the main packages (tools, examples and test-only mains
 left out), whether vendor/ is consistent, cgo anywhere in the build graph (go list with
-CGO_ENABLED=1, dependencies included), //go:embed patterns, and the ports and health routes
-the code names literally. It writes DIR/service.yaml with a comment on each value saying where
+CGO_ENABLED=1 and =0, dependencies included), //go:embed patterns, and, from the program's
+SSA form, the listen calls and health routes reachable from the mains with their addresses and
+paths traced through constants, flag defaults and struct fields. With --probe it also runs each
+main for a few seconds alone in a new network namespace and lets what it did override that
+reading. It writes DIR/service.yaml with a comment on each value saying where
 it came from, after proving that 'berth generate' accepts it. Any value can be set with a
 flag. It never replaces an existing service.yaml unless --force is given.`,
 		Example: `  berth init
   berth init ./services/orders --env dev,prod --image ghcr.io/acme/orders
-  berth init --main ./cmd/api --port http=8080 --port metrics=9090 --dry-run`,
+  berth init --main ./cmd/api --port http=8080 --port metrics=9090 --dry-run
+  berth init --probe --dry-run`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir := "."

@@ -137,25 +137,37 @@ func Inspect(dir string, opts Options) (*Repo, error) {
 	if err != nil {
 		return nil, r.withWorkspaceHint(modDir, err)
 	}
-	pureGo, err := goListCgo(modDir, r.Vendor, false, append([]string{"-deps"}, roots...)...)
-	if err != nil {
-		return nil, r.withWorkspaceHint(modDir, err)
-	}
-	if err := r.readGraph(modDir, graph, pureGo); err != nil {
-		return nil, r.withWorkspaceHint(modDir, err)
-	}
-	// The program's own view: listen calls reachable from the mains, addresses traced
-	// through SSA. When the packages do not type-check, the source scan stands alone.
-	if opts.Reach {
+	// The program's own view (listen calls reachable from the mains, addresses traced
+	// through SSA) runs beside the cgo-off listing: one type-checks, the other waits
+	// on the go command. When the packages do not type-check, the scan stands alone.
+	analyzed := make(chan *analysis, 1)
+	go func() {
+		if !opts.Reach {
+			analyzed <- nil
+			return
+		}
 		var own []string
 		for _, p := range graph {
 			if p.Module != nil && p.Module.Path == mod.Path {
 				own = append(own, p.ImportPath)
 			}
 		}
-		if a, err := analyzeReach(modDir, mod.Path, r.Vendor, roots, own); err == nil {
-			r.applyAnalysis(modDir, a)
+		a, err := analyzeReach(modDir, mod.Path, r.Vendor, roots, own)
+		if err != nil {
+			a = nil
 		}
+		analyzed <- a
+	}()
+	pureGo, err := goListCgo(modDir, r.Vendor, false, append([]string{"-deps"}, roots...)...)
+	a := <-analyzed
+	if err != nil {
+		return nil, r.withWorkspaceHint(modDir, err)
+	}
+	if err := r.readGraph(modDir, graph, pureGo); err != nil {
+		return nil, r.withWorkspaceHint(modDir, err)
+	}
+	if a != nil {
+		r.applyAnalysis(modDir, a)
 	}
 	return r, nil
 }

@@ -21,10 +21,12 @@ type Observed struct {
 	Wait       string   `json:"-"`
 }
 
-// ObservedPort is a socket the program listened on (TCP) or bound (UDP).
+// ObservedPort is a socket the program listened on (TCP) or bound (UDP); Loopback
+// when it was bound to loopback only, where nothing outside the container reaches it.
 type ObservedPort struct {
 	Number   int    `json:"number"`
 	Protocol string `json:"protocol"`
+	Loopback bool   `json:"loopback,omitempty"`
 }
 
 // ObservedRoute is a health path that answered 2xx on a port.
@@ -43,7 +45,25 @@ func (r *Repo) Observe(obs []Observed) {
 		return
 	}
 	o := obs[0]
+	var loopback []string
+	o.Ports = slices.DeleteFunc(slices.Clone(o.Ports), func(p ObservedPort) bool {
+		if !p.Loopback {
+			return false
+		}
+		wild := ObservedPort{Number: p.Number, Protocol: p.Protocol}
+		if !slices.Contains(o.Ports, wild) {
+			loopback = append(loopback, fmt.Sprintf("%d/%s", p.Number, strings.ToLower(p.Protocol)))
+		}
+		return true
+	})
+	if len(loopback) > 0 {
+		r.ProbeNote = fmt.Sprintf("--probe: main package %s listened on loopback only at %s, which nothing outside the container reaches: make it listen on all interfaces (\":PORT\") and declare the port.", o.Main, strings.Join(slices.Compact(loopback), ", "))
+	}
 	if len(o.Ports) == 0 {
+		if r.ProbeNote != "" {
+			r.ProbeNote += "\nThe ports below come from reading the code."
+			return
+		}
 		note := fmt.Sprintf("--probe: main package %s opened no port in %s", o.Main, cmp.Or(o.Wait, "the time it ran"))
 		if o.Exit != "" {
 			note += "; it " + printable(o.Exit, 300)

@@ -35,6 +35,7 @@ type reach struct {
 	reachable map[*ssa.Function]bool
 	callers   map[*ssa.Function][]ssa.CallInstruction // reachable call sites of each function
 	idx       *index
+	methods   map[string][]*ssa.Function // own methods by name
 }
 
 // analyzeReach loads the module's own packages in the mains' build graph (own) with
@@ -137,28 +138,33 @@ func (r *reach) walk(roots []*ssa.Function) {
 	}
 }
 
-// methodsNamed are the module's own methods of that name, on value and pointer receivers.
+// methodsNamed are the module's own methods of that name, on value and pointer
+// receivers, indexed once: a large module makes many interface calls.
 func (r *reach) methodsNamed(name string) []*ssa.Function {
-	var out []*ssa.Function
-	for _, p := range r.prog.AllPackages() {
-		if !r.own(p.Pkg) {
-			continue
-		}
-		for _, m := range p.Members {
-			t, ok := m.(*ssa.Type)
-			if !ok {
+	if r.methods == nil {
+		r.methods = map[string][]*ssa.Function{}
+		for _, p := range r.prog.AllPackages() {
+			if !r.own(p.Pkg) {
 				continue
 			}
-			for _, typ := range []types.Type{t.Type(), types.NewPointer(t.Type())} {
-				if sel := r.prog.MethodSets.MethodSet(typ).Lookup(p.Pkg, name); sel != nil {
-					out = append(out, r.prog.MethodValue(sel))
-				} else if sel := r.prog.MethodSets.MethodSet(typ).Lookup(nil, name); sel != nil {
-					out = append(out, r.prog.MethodValue(sel))
+			for _, m := range p.Members {
+				t, ok := m.(*ssa.Type)
+				if !ok {
+					continue
+				}
+				for _, typ := range []types.Type{t.Type(), types.NewPointer(t.Type())} {
+					set := r.prog.MethodSets.MethodSet(typ)
+					for i := range set.Len() {
+						sel := set.At(i)
+						if fn := r.prog.MethodValue(sel); fn != nil {
+							r.methods[sel.Obj().Name()] = append(r.methods[sel.Obj().Name()], fn)
+						}
+					}
 				}
 			}
 		}
 	}
-	return out
+	return r.methods[name]
 }
 
 func (r *reach) own(p *types.Package) bool {

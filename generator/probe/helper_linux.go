@@ -162,16 +162,19 @@ func sockets(pid int) []detect.ObservedPort {
 			continue
 		}
 		for _, p := range parseSockets(data, f.state) {
-			out = append(out, detect.ObservedPort{Number: p, Protocol: f.protocol})
+			p.Protocol = f.protocol
+			out = append(out, p)
 		}
 	}
 	return out
 }
 
 // parseSockets reads the local ports of the sockets in a state from a
-// /proc/net/{tcp,udp}[6] table ("  0: 00000000:1F90 00000000:0000 0A …").
-func parseSockets(table []byte, state string) []int {
-	var out []int
+// /proc/net/{tcp,udp}[6] table ("  0: 00000000:1F90 00000000:0000 0A …"). A socket
+// bound to an address rather than the wildcard is bound to loopback: the namespace
+// has no other interface.
+func parseSockets(table []byte, state string) []detect.ObservedPort {
+	var out []detect.ObservedPort
 	sc := bufio.NewScanner(bytes.NewReader(table))
 	sc.Scan() // header
 	for sc.Scan() {
@@ -179,13 +182,17 @@ func parseSockets(table []byte, state string) []int {
 		if len(fields) < 4 || fields[3] != state {
 			continue
 		}
-		_, port, ok := strings.Cut(fields[1], ":")
+		addr, port, ok := strings.Cut(fields[1], ":")
 		if !ok {
 			continue
 		}
 		n, err := strconv.ParseUint(port, 16, 16)
-		if err == nil && n > 0 && !slices.Contains(out, int(n)) {
-			out = append(out, int(n))
+		if err != nil || n == 0 {
+			continue
+		}
+		p := detect.ObservedPort{Number: int(n), Loopback: strings.Trim(addr, "0") != ""}
+		if !slices.Contains(out, p) {
+			out = append(out, p)
 		}
 	}
 	return out
@@ -210,7 +217,7 @@ func tryPaths(ports []detect.ObservedPort, paths []string) []detect.ObservedRout
 	}
 	var out []detect.ObservedRoute
 	for _, p := range ports {
-		if p.Protocol != "TCP" {
+		if p.Protocol != "TCP" || p.Loopback {
 			continue
 		}
 		for _, path := range paths {
