@@ -21,7 +21,7 @@ median() {
 }
 
 printf '%-58s %s\n' command "median ms ($runs runs)"
-for f in plain multi-cmd vendored cgo-dep embed workspace udp-cli reach framework cgo-optional; do
+for f in plain multi-cmd vendored cgo-dep embed workspace udp-cli reach framework cgo-optional exporter broker dns two-servers flaglibs probe; do
   printf '%-58s %s\n' "init tests/testdata/init/$f --dry-run" "$(median init "tests/testdata/init/$f" --dry-run)"
 done
 printf '%-58s %s\n' "lint examples/hello/Dockerfile" "$(median lint examples/hello/Dockerfile)"
