@@ -292,18 +292,7 @@ func (r *reach) toolkitAddrs(flags ssa.Value, depth int) []text {
 			}
 		case *ssa.Alloc:
 			if ptr := r.fieldStored(c, "WebListenAddresses"); ptr != nil {
-				for _, p := range r.cells(ptr, depth+1) {
-					switch p := p.(type) {
-					case *ssa.Alloc:
-						for _, ref := range *p.Referrers() {
-							if st, ok := ref.(*ssa.Store); ok && st.Addr == p {
-								out = append(out, r.elements(st.Val, depth+1, nil)...)
-							}
-						}
-					case *ssa.Call:
-						out = append(out, r.flagSlice(p.Common(), depth+1)...)
-					}
-				}
+				out = append(out, r.pointedElements(ptr, depth+1, nil)...)
 			}
 		}
 	}

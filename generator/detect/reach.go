@@ -36,6 +36,7 @@ type reach struct {
 	callers   map[*ssa.Function][]ssa.CallInstruction // reachable call sites of each function
 	idx       *index
 	methods   map[string][]*ssa.Function // own methods by name
+	steps     int                        // tracing steps taken (maxSteps)
 }
 
 // analyzeReach loads the module's own packages in the mains' build graph (own) with

@@ -2,9 +2,12 @@ package detect
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestAnalyzeReach: listen calls reachable from the chosen main, their protocol, and
@@ -26,6 +29,7 @@ func TestAnalyzeReach(t *testing.T) {
 		{"../../tests/testdata/init/flaglibs", "example.com/flaglibs", "example.com/flaglibs/cmd/kong", []string{"TCP :8102"}},
 		{"../../tests/testdata/init/flaglibs", "example.com/flaglibs", "example.com/flaglibs/cmd/env", []string{"TCP :8103", "TCP :9103"}},
 		{"../../tests/testdata/init/flaglibs", "example.com/flaglibs", "example.com/flaglibs/cmd/pflagd", []string{"TCP :8104"}},
+		{"../../tests/testdata/init/flaglibs", "example.com/flaglibs", "example.com/flaglibs/cmd/toolkit", []string{"TCP :8105"}},
 		{"../../tests/testdata/init/dns", "example.com/dnsd", "example.com/dnsd", []string{"TCP :53", "UDP :53"}},
 		{"../../tests/testdata/init/two-servers", "example.com/orders", "example.com/orders", []string{"TCP :8080", "TCP :9090"}},
 	} {
@@ -89,5 +93,40 @@ func TestMergeReach(t *testing.T) {
 	untraced := append(sites, listenSite{protocol: "TCP"})
 	if merged, _ := mergeReach(scanned, untraced); len(merged) != 4 {
 		t.Errorf("with an untraced listen the scan's ports must stay (got %d ports, want 3 + the UDP twin)", len(merged))
+	}
+}
+
+// TestAnalyzeReachBounded: a program built to make address tracing explode (each of
+// 24 functions passes its parameter, grown by two concatenations, to the next from
+// 8 call sites) is analysed in bounded time.
+func TestAnalyzeReachBounded(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("package main\n\nimport \"net\"\n\nfunc f24(a string) { net.Listen(\"tcp\", a) }\n")
+	for i := 23; i >= 0; i-- {
+		fmt.Fprintf(&b, "func f%d(a string) {\n", i)
+		for j := range 8 {
+			fmt.Fprintf(&b, "\tf%d(a + %q + a)\n", i+1, fmt.Sprint(j))
+		}
+		b.WriteString("}\n")
+	}
+	b.WriteString("func main() { f0(\":80\") }\n")
+	for name, data := range map[string]string{"go.mod": "module example.com/explode\n\ngo 1.26\n", "main.go": b.String()} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := analyzeReach(dir, "example.com/explode", false, []string{"example.com/explode"}, []string{"example.com/explode"})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(2 * time.Minute):
+		t.Fatal("the analysis did not finish: tracing is unbounded")
 	}
 }

@@ -30,18 +30,26 @@ type frame struct {
 }
 
 // maxTrace bounds the walk through parameters, returns and stores; maxTexts bounds
-// what one value may hold (concatenations multiply).
+// what one value may hold (concatenations multiply); maxSteps bounds the tracing of
+// a whole analysis, so code built to make it explode (many callers passing many
+// callers' parameters) costs a bounded time and leaves addresses untraced.
 const (
-	maxTrace = 8
+	maxTrace = 16
 	maxTexts = 64
+	maxSteps = 2_000_000
 )
+
+func (r *reach) spent() bool {
+	r.steps++
+	return r.steps > maxSteps
+}
 
 // texts returns the constant texts v may hold: string and integer constants,
 // concatenations and the formatting calls that build addresses, flag defaults of the
 // flag libraries, what is stored into the variable or field read, a parameter's
 // arguments, and what one of the module's functions returns.
 func (r *reach) texts(v ssa.Value, depth int, fr *frame) []text {
-	if depth > maxTrace || v == nil {
+	if depth > maxTrace || v == nil || r.spent() {
 		return nil
 	}
 	switch v := v.(type) {
@@ -56,11 +64,7 @@ func (r *reach) texts(v ssa.Value, depth int, fr *frame) []text {
 		}
 		return concat(r.texts(v.X, depth+1, fr), r.texts(v.Y, depth+1, fr))
 	case *ssa.Phi:
-		var out []text
-		for _, e := range v.Edges {
-			out = append(out, r.texts(e, depth+1, fr)...)
-		}
-		return limit(out)
+		return each(v.Edges, func(e ssa.Value) []text { return r.texts(e, depth+1, fr) })
 	case *ssa.ChangeType:
 		return r.texts(v.X, depth+1, fr)
 	case *ssa.Convert:
@@ -308,7 +312,7 @@ func (r *reach) storedTexts(key any, depth int) []text {
 // variadic argument (an array whose elements are stored one by one), append, and a
 // slice loaded from a variable.
 func (r *reach) elements(s ssa.Value, depth int, fr *frame) []text {
-	if depth > maxTrace {
+	if depth > maxTrace || r.spent() {
 		return nil
 	}
 	switch s := s.(type) {
@@ -329,40 +333,45 @@ func (r *reach) elements(s ssa.Value, depth int, fr *frame) []text {
 		}
 		return limit(out)
 	case *ssa.Phi:
-		var out []text
-		for _, e := range s.Edges {
-			out = append(out, r.elements(e, depth+1, fr)...)
-		}
-		return limit(out)
+		return each(s.Edges, func(e ssa.Value) []text { return r.elements(e, depth+1, fr) })
 	case *ssa.Call:
 		if b, ok := s.Call.Value.(*ssa.Builtin); ok && b.Name() == "append" {
-			var out []text
-			for _, a := range s.Call.Args {
-				out = append(out, r.elements(a, depth+1, fr)...)
-			}
-			return limit(out)
+			return each(s.Call.Args, func(a ssa.Value) []text { return r.elements(a, depth+1, fr) })
 		}
 		return r.flagSlice(s.Common(), depth+1)
 	case *ssa.UnOp:
 		if s.Op != token.MUL {
 			return nil
 		}
-		var out []text
-		for _, c := range r.cells(s.X, depth+1) {
-			switch c := c.(type) {
-			case *ssa.Alloc:
-				for _, ref := range *c.Referrers() {
-					if st, ok := ref.(*ssa.Store); ok && st.Addr == c {
-						out = append(out, r.elements(st.Val, depth+1, fr)...)
-					}
-				}
-			case *ssa.Call:
-				out = append(out, r.flagSlice(c.Common(), depth+1)...)
-			}
-		}
-		return limit(out)
+		return r.pointedElements(s.X, depth+1, fr)
 	}
 	return nil
+}
+
+// pointedElements are the elements of the slice a pointer points to: a variable's
+// stored slices, or a flag's default slice (kingpin's Strings()).
+func (r *reach) pointedElements(ptr ssa.Value, depth int, fr *frame) []text {
+	var out []text
+	for _, c := range r.cells(ptr, depth) {
+		switch c := c.(type) {
+		case *ssa.Alloc:
+			for _, v := range r.storedInto(c) {
+				out = append(out, r.elements(v, depth+1, fr)...)
+			}
+		case *ssa.Call:
+			out = append(out, r.flagSlice(c.Common(), depth+1)...)
+		}
+	}
+	return limit(out)
+}
+
+// each is the texts f finds for every value, together.
+func each(vals []ssa.Value, f func(ssa.Value) []text) []text {
+	var out []text
+	for _, v := range vals {
+		out = append(out, f(v)...)
+	}
+	return limit(out)
 }
 
 // called is what a call returns: the formatting functions that build an address
