@@ -20,7 +20,10 @@ COMPOSE_VERSION    := v5.6.0
 # buildx, the CLI plugin through which compose builds with BuildKit (Debian's docker.io lacks it).
 BUILDX_VERSION     := v0.38.2
 SARIF_SCHEMA       := bin/sarif-schema/sarif-2.1.0-rtm.5.json
-TOOLS := bin/kube-score-$(KUBE_SCORE_VERSION)/kube-score bin/helm-$(HELM4_VERSION)/helm bin/helm-$(HELM3_VERSION)/helm $(SARIF_SCHEMA) bin/compose-$(COMPOSE_VERSION)/docker-compose bin/buildx-$(BUILDX_VERSION)/docker-buildx
+# The CycloneDX 1.6 JSON schema and the two it references ship in this npm package.
+CYCLONEDX_LIB_VERSION := 10.3.0
+CYCLONEDX_SCHEMA   := bin/cyclonedx-schema-$(CYCLONEDX_LIB_VERSION)/bom-1.6.SNAPSHOT.schema.json
+TOOLS := bin/kube-score-$(KUBE_SCORE_VERSION)/kube-score bin/helm-$(HELM4_VERSION)/helm bin/helm-$(HELM3_VERSION)/helm $(SARIF_SCHEMA) $(CYCLONEDX_SCHEMA) bin/compose-$(COMPOSE_VERSION)/docker-compose bin/buildx-$(BUILDX_VERSION)/docker-buildx
 
 all: build test
 
@@ -30,7 +33,7 @@ build:
 ## test: formatting, vet, go.mod tidy, every Go test, and the committed example outputs are current
 test: tools fmt-check vet tidy-check unit check-examples fuzz-smoke cluster-test
 
-## tools: kube-score, the oldest (3.16) and newest (4.x) Helm CLIs the chart supports, the SARIF schema, Docker Compose v2 and buildx
+## tools: kube-score, the oldest (3.16) and newest (4.x) Helm CLIs the chart supports, the SARIF and CycloneDX schemas, Docker Compose v2 and buildx
 tools: $(TOOLS)
 
 bin/kube-score-$(KUBE_SCORE_VERSION)/kube-score:
@@ -53,6 +56,11 @@ $(SARIF_SCHEMA):
 	rm -rf $(@D).tmp && mkdir -p $(@D).tmp
 	cd $(@D).tmp && npm pack --silent @microsoft/jest-sarif@$(JEST_SARIF_VERSION) >/dev/null && tar -xzf *.tgz package/lib/schemas/sarif-2.1.0-rtm.5.json
 	mkdir -p $(@D) && mv $(@D).tmp/package/lib/schemas/sarif-2.1.0-rtm.5.json $@ && rm -rf $(@D).tmp
+
+$(CYCLONEDX_SCHEMA):
+	rm -rf $(@D).tmp && mkdir -p $(@D).tmp
+	cd $(@D).tmp && npm pack --silent @cyclonedx/cyclonedx-library@$(CYCLONEDX_LIB_VERSION) >/dev/null && tar -xzf *.tgz package/res/schema/bom-1.6.SNAPSHOT.schema.json package/res/schema/spdx.SNAPSHOT.schema.json package/res/schema/jsf-0.82.SNAPSHOT.schema.json
+	mkdir -p $(@D) && mv $(@D).tmp/package/res/schema/*.json $(@D)/ && rm -rf $(@D).tmp
 
 unit:
 	$(GO) test -count=1 -timeout 45m ./...

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/berth-dev/berth/generator/model"
 	"github.com/berth-dev/berth/generator/output"
 	"github.com/berth-dev/berth/generator/pipeline"
 )
@@ -23,7 +24,7 @@ type generateOptions struct {
 func NewCmdGenerate() *cobra.Command {
 	o := &generateOptions{}
 	cmd := &cobra.Command{
-		Use:   "generate [-f service.yaml] [-o DIR] [--compose] [--check] [--diff]",
+		Use:   "generate [-f service.yaml] [-o DIR] [--compose] [--image-digest sha256:…] [--check] [--diff]",
 		Short: "Generate the Dockerfile, .dockerignore, Helm values and Argo CD ApplicationSet from a descriptor",
 		Long: `generate validates the descriptor, renders every file in memory, proves the .dockerignore
 keeps every file the build reads, and only then writes (atomically, unchanged files untouched).
@@ -31,6 +32,7 @@ keeps every file the build reads, and only then writes (atomically, unchanged fi
 		Example: `  berth generate -f examples/hello/service.yaml -o /tmp/hello
   berth generate --check -f examples/hello/service.yaml
   berth generate --diff
+  berth generate --image-digest sha256:$(printf 'example' | sha256sum | cut -d' ' -f1) -o /tmp/pinned
   berth generate --compose -f examples/names/service.yaml && docker compose -f examples/names/compose.yaml up --build --wait`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runGenerate(cmd, o) },
@@ -40,10 +42,14 @@ keeps every file the build reads, and only then writes (atomically, unchanged fi
 	cmd.Flags().BoolVar(&o.check, "check", false, "write nothing; exit 1 if any generated file is missing or stale")
 	cmd.Flags().BoolVar(&o.diff, "diff", false, "write nothing; print a unified diff of what would change")
 	cmd.Flags().BoolVar(&o.opts.Compose, "compose", false, "also write compose.yaml (as the descriptor's compose: true does)")
+	cmd.Flags().StringVar(&o.opts.ImageDigest, "image-digest", "", "pin the image every environment deploys to this digest (sha256:…), as CI knows it after the push; replaces image.digest")
 	return cmd
 }
 
 func runGenerate(cmd *cobra.Command, o *generateOptions) error {
+	if d := o.opts.ImageDigest; d != "" && !model.ValidDigest(d) {
+		return usageError{fmt.Errorf("--image-digest %q: must be sha256: followed by 64 lowercase hex digits (docker buildx imagetools inspect IMAGE shows it)", d)}
+	}
 	res, err := pipeline.GenerateFileWith(o.file, o.opts)
 	if err != nil {
 		return err

@@ -31,6 +31,7 @@ layered per environment so that helm and Argo CD render exactly what was meant.`
 		NewCmdDoctor(),
 		NewCmdSchema(),
 		NewCmdVersion(),
+		NewCmdSbom(),
 		NewCmdProbeHelper(),
 	)
 	return root

@@ -3,6 +3,7 @@
 package model
 
 import (
+	"regexp"
 	"strconv"
 	"unicode"
 	"unicode/utf8"
@@ -85,7 +86,7 @@ type Image struct {
 	RuntimeImage string // resolved; empty for scratch
 	User         int
 	Syntax       string // optional "# syntax=" frontend
-	Digest       string // "sha256:…" pins the deployed image; "" deploys the tag
+	Digest       string // "sha256:…" pins the deployed image (ValidDigest); "" deploys the tag
 	Registry     string // mirror replacing every image's registry; "" for none
 }
 
@@ -304,3 +305,9 @@ func OneLine(s string) string {
 	}
 	return s
 }
+
+var digestPattern = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
+
+// ValidDigest reports whether s is an image digest berth accepts: sha256 and 64
+// lowercase hex digits, as the descriptor schema's digest.
+func ValidDigest(s string) bool { return digestPattern.MatchString(s) }

@@ -29,6 +29,9 @@ type Result struct {
 // Options add outputs the descriptor does not ask for.
 type Options struct {
 	Compose bool // write compose.yaml even without compose: true
+	// ImageDigest pins the image every environment deploys (sha256:…, checked by
+	// model.ValidDigest), as CI knows it after pushing: it replaces image.digest.
+	ImageDigest string
 }
 
 // GenerateFile reads a descriptor from disk and generates its files.
@@ -60,6 +63,12 @@ func GenerateWith(name string, src []byte, repo fs.FS, opts Options) (*Result, e
 		return nil, diags
 	}
 	svc.Compose = svc.Compose || opts.Compose
+	if opts.ImageDigest != "" {
+		svc.Image.Digest = opts.ImageDigest
+		for _, e := range svc.Environments {
+			e.Service.Image.Digest = opts.ImageDigest
+		}
+	}
 	res, err := render(name, src, svc, repo)
 	if err != nil {
 		return nil, err
