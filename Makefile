@@ -6,7 +6,7 @@ BIN         := bin/berth
 GOLDEN_PKGS = $(shell $(GO) list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... | grep tests/testutil | cut -d' ' -f1)
 EXAMPLES    := $(wildcard examples/*/service.yaml)
 
-.PHONY: all build test unit check-examples golden chart-readme fmt fmt-check vet tidy-check fuzz fuzz-smoke cluster-up cluster-down cluster-test tools bench
+.PHONY: all build chart test unit check-examples golden chart-readme fmt fmt-check vet tidy-check fuzz fuzz-smoke cluster-up cluster-down cluster-test tools bench
 
 # Pinned tools the tests run (tests/tools_test.go names the same paths). Each version gets
 # its own directory, so a bump installs anew.
@@ -23,7 +23,9 @@ SARIF_SCHEMA       := bin/sarif-schema/sarif-2.1.0-rtm.5.json
 # The CycloneDX 1.6 JSON schema and the two it references ship in this npm package.
 CYCLONEDX_LIB_VERSION := 10.3.0
 CYCLONEDX_SCHEMA   := bin/cyclonedx-schema-$(CYCLONEDX_LIB_VERSION)/bom-1.6.SNAPSHOT.schema.json
-TOOLS := bin/kube-score-$(KUBE_SCORE_VERSION)/kube-score bin/helm-$(HELM4_VERSION)/helm bin/helm-$(HELM3_VERSION)/helm $(SARIF_SCHEMA) $(CYCLONEDX_SCHEMA) bin/compose-$(COMPOSE_VERSION)/docker-compose bin/buildx-$(BUILDX_VERSION)/docker-buildx
+# The reference OCI registry (the one behind registry:2) for the chart's OCI tests.
+REGISTRY_VERSION   := v3.1.1
+TOOLS := bin/kube-score-$(KUBE_SCORE_VERSION)/kube-score bin/helm-$(HELM4_VERSION)/helm bin/helm-$(HELM3_VERSION)/helm $(SARIF_SCHEMA) $(CYCLONEDX_SCHEMA) bin/compose-$(COMPOSE_VERSION)/docker-compose bin/buildx-$(BUILDX_VERSION)/docker-buildx bin/registry-$(REGISTRY_VERSION)/registry
 
 all: build test
 
@@ -33,7 +35,7 @@ build:
 ## test: formatting, vet, go.mod tidy, every Go test, and the committed example outputs are current
 test: tools fmt-check vet tidy-check unit check-examples fuzz-smoke cluster-test
 
-## tools: kube-score, the oldest (3.16) and newest (4.x) Helm CLIs the chart supports, the SARIF and CycloneDX schemas, Docker Compose v2 and buildx
+## tools: kube-score, the oldest (3.16) and newest (4.x) Helm CLIs the chart supports, the SARIF and CycloneDX schemas, Docker Compose v2, buildx and the OCI registry
 tools: $(TOOLS)
 
 bin/kube-score-$(KUBE_SCORE_VERSION)/kube-score:
@@ -56,6 +58,13 @@ $(SARIF_SCHEMA):
 	rm -rf $(@D).tmp && mkdir -p $(@D).tmp
 	cd $(@D).tmp && npm pack --silent @microsoft/jest-sarif@$(JEST_SARIF_VERSION) >/dev/null && tar -xzf *.tgz package/lib/schemas/sarif-2.1.0-rtm.5.json
 	mkdir -p $(@D) && mv $(@D).tmp/package/lib/schemas/sarif-2.1.0-rtm.5.json $@ && rm -rf $(@D).tmp
+
+bin/registry-$(REGISTRY_VERSION)/registry:
+	GOBIN=$(CURDIR)/$(@D) CGO_ENABLED=0 $(GO) install github.com/distribution/distribution/v3/cmd/registry@$(REGISTRY_VERSION)
+
+## chart: package charts/go-service into dist/ as go-service-VERSION.tgz (Helm 4's helm package)
+chart: bin/helm-$(HELM4_VERSION)/helm
+	bin/helm-$(HELM4_VERSION)/helm package charts/go-service -d dist
 
 $(CYCLONEDX_SCHEMA):
 	rm -rf $(@D).tmp && mkdir -p $(@D).tmp
