@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
@@ -108,5 +109,44 @@ func TestApplicationSetMatchesArgoCDCRD(t *testing.T) {
 		if len(problems) < 2 {
 			t.Errorf("a wrong type and an unknown field gave only %v", problems)
 		}
+	}
+}
+
+// TestApplicationSetOCIChart: with argocd.chart.oci and version, each Application takes
+// the chart from the OCI registry in Argo CD's form (repoURL without oci://, chart,
+// targetRevision, no path) beside the values repository, and the ApplicationSet still
+// satisfies Argo CD's CRD.
+func TestApplicationSetOCIChart(t *testing.T) {
+	dir := t.TempDir()
+	src := string(mustRead(t, "../examples/hello/service.yaml"))
+	src = strings.Replace(src, "  path: examples/hello/deploy\n", "  path: examples/hello/deploy\n  chart: {oci: ghcr.io/acme/charts, version: 0.1.0}\n", 1)
+	if !strings.Contains(src, "oci: ghcr.io") {
+		t.Fatal("the hello example's argocd section moved; update this test")
+	}
+	for _, f := range []string{"go.mod", "main.go"} {
+		if err := os.WriteFile(filepath.Join(dir, f), mustRead(t, filepath.Join("../examples/hello", f)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "service.yaml"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runBerth(t, "", "generate", "-f", filepath.Join(dir, "service.yaml")); code != 0 {
+		t.Fatalf("generate: exit %d\n%s", code, stderr)
+	}
+	var obj map[string]any
+	if err := yaml.UnmarshalStrict(mustRead(t, filepath.Join(dir, "deploy", "argocd", "applicationset.yaml")), &obj); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range validateCustomResource(t, applicationSetCRD(t), obj) {
+		t.Error(p)
+	}
+	sources := obj["spec"].(map[string]any)["template"].(map[string]any)["spec"].(map[string]any)["sources"].([]any)
+	chartSrc := sources[0].(map[string]any)
+	if chartSrc["repoURL"] != "ghcr.io/acme/charts" || chartSrc["chart"] != "go-service" || chartSrc["targetRevision"] != "0.1.0" || chartSrc["path"] != nil {
+		t.Errorf("the chart source is not Argo CD's OCI form: %v", chartSrc)
+	}
+	if sources[1].(map[string]any)["ref"] != "values" {
+		t.Errorf("the values source is missing: %v", sources[1])
 	}
 }

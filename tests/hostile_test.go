@@ -2,6 +2,7 @@ package tests
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -587,5 +588,37 @@ func TestHostileConfigContent(t *testing.T) {
 				t.Errorf("ConfigMap data: %q, want %q", truncate(fmt.Sprint(got)), truncate(content))
 			}
 		})
+	}
+}
+
+// TestHostileOCIChart: argocd.chart.oci and version (exclusive with the git fields of
+// the main hostile descriptor) refuse every hostile value with a located error, so
+// nothing of it reaches the ApplicationSet.
+func TestHostileOCIChart(t *testing.T) {
+	dir := t.TempDir()
+	for _, field := range []struct{ pointer, benign string }{{"/argocd/chart/oci", "ghcr.io/acme/charts"}, {"/argocd/chart/version", "0.1.0"}} {
+		for _, h := range hostileValues {
+			oci, version := "ghcr.io/acme/charts", "0.1.0"
+			value := field.benign[:len(field.benign)/2] + h.value + field.benign[len(field.benign)/2:]
+			if field.pointer == "/argocd/chart/oci" {
+				oci = value
+			} else {
+				version = value
+			}
+			quote := func(s string) string { b, _ := json.Marshal(s); return string(b) }
+			doc := fmt.Sprintf("apiVersion: berth.dev/v1alpha1\nkind: Service\nmetadata: {name: hostile}\nargocd:\n  repoURL: https://github.com/acme/hostile.git\n  chart: {oci: %s, version: %s}\n", quote(oci), quote(version))
+			file := filepath.Join(dir, "service.yaml")
+			if err := os.WriteFile(file, []byte(doc), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, stdout, stderr := runBerth(t, "", "validate", "-f", file)
+			want := field.pointer + ":"
+			if h.name == "1MB" {
+				want = "file is larger than 1 MiB" // refused before any field is read
+			}
+			if code != 1 || stdout != "" || !strings.Contains(stderr, want) {
+				t.Errorf("%s with %s: exit %d, stderr %.300q; want a located refusal", field.pointer, h.name, code, stderr)
+			}
+		}
 	}
 }

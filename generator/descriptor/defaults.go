@@ -87,7 +87,9 @@ func normalize(file string, s *spec, mod *gomod.Module, vendor gomod.VendorState
 			Namespace: cmp.Or(a.Namespace, svc.Name+"-{{env}}"),
 			Chart:     model.ChartSource{RepoURL: defaultChartRepoURL, Path: defaultChartPath, Revision: defaultChartRevision},
 		}
-		if c := a.Chart; c != nil {
+		if c := a.Chart; c != nil && c.OCI != "" {
+			svc.ArgoCD.Chart = model.ChartSource{OCI: c.OCI, Version: c.Version}
+		} else if c != nil {
 			ch := &svc.ArgoCD.Chart
 			ch.RepoURL, ch.Path, ch.Revision = cmp.Or(c.RepoURL, ch.RepoURL), cmp.Or(c.Path, ch.Path), cmp.Or(c.Revision, ch.Revision)
 		}

@@ -53,6 +53,7 @@ var rules = []func(*ruleContext){
 	ruleResources,
 	ruleAutoscaling,
 	ruleIngress,
+	ruleArgoCDChart,
 	ruleConfigFiles,
 	ruleLdflags,
 	ruleDockerignore,
@@ -509,6 +510,23 @@ func ruleIngress(c *ruleContext) {
 			where = "/ingress"
 		}
 		c.errorf(where, valueNode, "ingress routes to port %q, which is not declared in ports (declared: %s)", port, strings.Join(ports, ", "))
+	}
+}
+
+// ruleArgoCDChart: a chart comes from git (repoURL, path, revision) or from an OCI
+// registry (oci and version), not both; an OCI chart needs its version pinned.
+func ruleArgoCDChart(c *ruleContext) {
+	if c.s.ArgoCD == nil || c.s.ArgoCD.Chart == nil {
+		return
+	}
+	ch := c.s.ArgoCD.Chart
+	switch {
+	case ch.OCI != "" && (ch.RepoURL != "" || ch.Path != "" || ch.Revision != ""):
+		c.errorf("/argocd/chart/oci", keyNode, "a chart from an OCI registry takes no repoURL, path or revision: oci and version say where it is")
+	case ch.OCI != "" && ch.Version == "":
+		c.errorf("/argocd/chart/oci", keyNode, "an OCI chart needs its version pinned: add version (Chart.yaml's version, e.g. 0.1.0)")
+	case ch.OCI == "" && ch.Version != "":
+		c.errorf("/argocd/chart/version", keyNode, "version pins a chart from an OCI registry: add oci, or use revision for a git repository")
 	}
 }
 

@@ -197,6 +197,8 @@ type chartSpec struct {
 	RepoURL  string `json:"repoURL"`
 	Path     string `json:"path"`
 	Revision string `json:"revision"`
+	OCI      string `json:"oci"`
+	Version  string `json:"version"`
 }
 
 // decodeSpec types a schema-valid document.

@@ -255,11 +255,14 @@ type ArgoCD struct {
 	Chart     ChartSource
 }
 
-// ChartSource is where Argo CD gets the go-service chart.
+// ChartSource is where Argo CD gets the go-service chart: a directory of a git
+// repository, or, when OCI is set, a chart version in an OCI registry.
 type ChartSource struct {
 	RepoURL  string
 	Path     string
 	Revision string
+	OCI      string // registry/repository without oci://, as Argo CD takes it
+	Version  string // the chart version in OCI
 }
 
 // EntryBinary returns the binary the container runs.

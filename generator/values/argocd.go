@@ -41,16 +41,11 @@ func ApplicationSet(svc *model.Service) map[string]any {
 				"spec": map[string]any{
 					"project": a.Project,
 					"sources": []any{
-						map[string]any{
-							"repoURL":        a.Chart.RepoURL,
-							"path":           a.Chart.Path,
-							"targetRevision": a.Chart.Revision,
-							"helm": map[string]any{
-								"releaseName":             svc.Name,
-								"valueFiles":              []any{valuesDir + "/values.yaml", valuesDir + "/values-{{.env}}.yaml"},
-								"ignoreMissingValueFiles": true,
-							},
-						},
+						chartSource(a.Chart, map[string]any{
+							"releaseName":             svc.Name,
+							"valueFiles":              []any{valuesDir + "/values.yaml", valuesDir + "/values-{{.env}}.yaml"},
+							"ignoreMissingValueFiles": true,
+						}),
 						map[string]any{"repoURL": a.RepoURL, "targetRevision": a.Revision, "ref": "values"},
 					},
 					"destination": map[string]any{"server": "https://kubernetes.default.svc", "namespace": "{{.namespace}}"},
@@ -63,3 +58,16 @@ func ApplicationSet(svc *model.Service) map[string]any {
 		},
 	}
 }
+
+// chartSource is the Application source of the chart: a path in a git repository, or
+// a chart version in an OCI registry, which Argo CD names by repoURL (no oci://),
+// chart and targetRevision.
+func chartSource(c model.ChartSource, helm map[string]any) map[string]any {
+	if c.OCI != "" {
+		return map[string]any{"repoURL": c.OCI, "chart": ChartName, "targetRevision": c.Version, "helm": helm}
+	}
+	return map[string]any{"repoURL": c.RepoURL, "path": c.Path, "targetRevision": c.Revision, "helm": helm}
+}
+
+// ChartName is the chart's name in Chart.yaml, the name it has in a registry.
+const ChartName = "go-service"
