@@ -14,7 +14,7 @@ import (
 var layers = map[string]int{
 	"model": 0, "gomod": 0, "output": 0, "yamlenc": 0, "readfile": 0,
 	"finding": 1, "detect": 1,
-	"descriptor": 2, "dockerfile": 2, "values": 2, "chart": 2, "scaffold": 2, "lint": 2, "doctor": 2, "compose": 2, "probe": 2, "sbom": 2,
+	"descriptor": 2, "dockerfile": 2, "values": 2, "chart": 2, "scaffold": 2, "lint": 2, "doctor": 2, "compose": 2, "probe": 2, "sbom": 2, "verify": 1,
 	"pipeline": 3,
 	"cli":      4,
 }

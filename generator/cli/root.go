@@ -32,6 +32,7 @@ layered per environment so that helm and Argo CD render exactly what was meant.`
 		NewCmdSchema(),
 		NewCmdVersion(),
 		NewCmdSbom(),
+		NewCmdVerify(),
 		NewCmdProbeHelper(),
 	)
 	return root
