@@ -24,6 +24,7 @@ type listenSite struct {
 	protocol string // "TCP" or "UDP"
 	addrs    []text // constant addresses the argument may hold (":53"), with the flags setting them
 	handlers []any  // what it serves (see handlerKeys)
+	grpc     bool   // a gRPC server serves the listener
 	evidence Evidence
 }
 
@@ -222,6 +223,9 @@ func (r *reach) listenSite(call ssa.CallInstruction) (listenSite, bool) {
 	case "net.Listen", "crypto/tls.Listen", "net.ListenPacket":
 		addrs = r.texts(args[1], 0, nil)
 		site.protocol = protocolOf(r.texts(args[0], 0, nil))
+	case "net.ListenTCP", "net.ListenUDP":
+		addrs = r.socketAddr(args[1])
+		site.protocol = protocolOf(r.texts(args[0], 0, nil))
 	case "*net.ListenConfig.Listen", "*net.ListenConfig.ListenPacket":
 		addrs = r.texts(args[3], 0, nil)
 		site.protocol = protocolOf(r.texts(args[2], 0, nil))
@@ -249,7 +253,33 @@ func (r *reach) listenSite(call ssa.CallInstruction) (listenSite, bool) {
 	site.evidence = r.evidence(call.Pos(), shorten(strings.TrimPrefix(name, "*")+"(…)"))
 	site.addrs = addrs
 	site.handlers = r.servedHandlers(name, call)
+	site.grpc = r.servesGRPC(name, call)
 	return site, true
+}
+
+// socketAddr reads a *net.TCPAddr or *net.UDPAddr: a literal {Port: 8080} (no IP:
+// every interface), or what net.ResolveTCPAddr/ResolveUDPAddr resolved.
+func (r *reach) socketAddr(v ssa.Value) []text {
+	for _, c := range r.cells(v, 0) {
+		switch c := c.(type) {
+		case *ssa.Extract: // addr, err := net.ResolveTCPAddr("tcp", ":8080")
+			if call, ok := c.Tuple.(*ssa.Call); ok && c.Index == 0 {
+				if callee := call.Call.StaticCallee(); callee != nil && (funcName(callee) == "net.ResolveTCPAddr" || funcName(callee) == "net.ResolveUDPAddr") {
+					return r.texts(call.Call.Args[1], 0, nil)
+				}
+			}
+		case *ssa.Alloc:
+			if r.fieldStored(c, "IP") != nil {
+				continue // bound to one address: not known to be every interface
+			}
+			var out []text
+			for _, p := range r.texts(r.fieldStored(c, "Port"), 0, nil) {
+				out = append(out, text{s: ":" + p.s, flag: p.flag})
+			}
+			return out
+		}
+	}
+	return nil
 }
 
 // ports are the port numbers the site listens on by default on every interface.
@@ -393,7 +423,10 @@ func mergeReach(scanned []Port, sites []listenSite) ([]Port, []Closed) {
 			continue
 		}
 		base := strings.ToLower(k.protocol)
-		if k.protocol == "TCP" && len(h.site.handlers) > 0 {
+		switch {
+		case k.protocol == "TCP" && h.site.grpc:
+			base = "grpc"
+		case k.protocol == "TCP" && len(h.site.handlers) > 0:
 			base = "http" // it serves HTTP handlers
 		}
 		if wk, ok := wellKnownPorts[k.number]; ok {

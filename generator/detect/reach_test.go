@@ -30,6 +30,8 @@ func TestAnalyzeReach(t *testing.T) {
 		{"../../tests/testdata/init/flaglibs", "example.com/flaglibs", "example.com/flaglibs/cmd/env", []string{"TCP :8103", "TCP :9103"}},
 		{"../../tests/testdata/init/flaglibs", "example.com/flaglibs", "example.com/flaglibs/cmd/pflagd", []string{"TCP :8104"}},
 		{"../../tests/testdata/init/flaglibs", "example.com/flaglibs", "example.com/flaglibs/cmd/toolkit", []string{"TCP :8105"}},
+		{"../../tests/testdata/init/flaglibs", "example.com/flaglibs", "example.com/flaglibs/cmd/sockets", []string{"TCP :8106", "UDP :8107"}},
+		{"../../tests/testdata/init/flaglibs", "example.com/flaglibs", "example.com/flaglibs/cmd/grpcd", []string{"TCP :8108 grpc"}},
 		{"../../tests/testdata/init/dns", "example.com/dnsd", "example.com/dnsd", []string{"TCP :53", "UDP :53"}},
 		{"../../tests/testdata/init/two-servers", "example.com/orders", "example.com/orders", []string{"TCP :8080", "TCP :9090"}},
 	} {
@@ -54,6 +56,9 @@ func TestAnalyzeReach(t *testing.T) {
 					t.Errorf("%s: address not traced", s.evidence)
 				}
 				for _, a := range s.addrs {
+					if s.grpc {
+						a.s += " grpc"
+					}
 					got = append(got, s.protocol+" "+a.s)
 				}
 			}
@@ -78,21 +83,22 @@ func TestMergeReach(t *testing.T) {
 		{protocol: "TCP", addrs: []text{{s: ":53"}}},
 		{protocol: "UDP", addrs: []text{{s: ":53"}}},
 		{protocol: "TCP", addrs: []text{{s: ":0", flag: "m"}, {s: "localhost:0"}}},
+		{protocol: "TCP", addrs: []text{{s: ":9000"}}, grpc: true},
 	}
 	var got []string
 	merged, closed := mergeReach(scanned, sites)
 	for _, p := range merged {
 		got = append(got, fmt.Sprintf("%s=%d/%s", p.Name, p.Number, p.Protocol))
 	}
-	if want := "http=7000/ dns=53/ dns-udp=53/UDP"; strings.Join(got, " ") != want {
+	if want := "http=7000/ dns=53/ dns-udp=53/UDP grpc=9000/"; strings.Join(got, " ") != want {
 		t.Errorf("merged %q, want %q", strings.Join(got, " "), want)
 	}
 	if len(closed) != 1 || closed[0].Flag != "m" {
 		t.Errorf("closed %v, want the listener behind -m", closed)
 	}
 	untraced := append(sites, listenSite{protocol: "TCP"})
-	if merged, _ := mergeReach(scanned, untraced); len(merged) != 4 {
-		t.Errorf("with an untraced listen the scan's ports must stay (got %d ports, want 3 + the UDP twin)", len(merged))
+	if merged, _ := mergeReach(scanned, untraced); len(merged) != 5 {
+		t.Errorf("with an untraced listen the scan's ports must stay (got %d ports, want 3 + the UDP twin + grpc)", len(merged))
 	}
 }
 

@@ -161,7 +161,7 @@ func (r *reach) servedHandlers(name string, call ssa.CallInstruction) []any {
 	case "*net/http.Server.ListenAndServe", "*net/http.Server.ListenAndServeTLS",
 		"github.com/prometheus/exporter-toolkit/web.ListenAndServe", "github.com/prometheus/exporter-toolkit/web.Listen":
 		return r.serverHandler(args[0])
-	case "net.Listen", "crypto/tls.Listen", "*net.ListenConfig.Listen":
+	case "net.Listen", "crypto/tls.Listen", "*net.ListenConfig.Listen", "net.ListenTCP":
 		v := call.Value()
 		if v == nil {
 			return nil
@@ -186,6 +186,26 @@ func (r *reach) servedHandlers(name string, call ssa.CallInstruction) []any {
 		return r.handlerKeys(args[0], 0) // a framework's engine
 	}
 	return nil
+}
+
+// servesGRPC reports whether a listen call's listener is handed to a gRPC server's
+// Serve.
+func (r *reach) servesGRPC(name string, call ssa.CallInstruction) bool {
+	switch name {
+	case "net.Listen", "crypto/tls.Listen", "*net.ListenConfig.Listen", "net.ListenTCP":
+	default:
+		return false
+	}
+	v := call.Value()
+	if v == nil {
+		return false
+	}
+	for _, use := range r.listenerUses(v, 0) {
+		if callee := use.Common().StaticCallee(); callee != nil && funcName(callee) == "*google.golang.org/grpc.Server.Serve" {
+			return true
+		}
+	}
+	return false
 }
 
 // serverHandler is the Handler an http.Server was built with; none means the
