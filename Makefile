@@ -25,7 +25,9 @@ CYCLONEDX_LIB_VERSION := 10.3.0
 CYCLONEDX_SCHEMA   := bin/cyclonedx-schema-$(CYCLONEDX_LIB_VERSION)/bom-1.6.SNAPSHOT.schema.json
 # The reference OCI registry (the one behind registry:2) for the chart's OCI tests.
 REGISTRY_VERSION   := v3.1.1
-TOOLS := bin/kube-score-$(KUBE_SCORE_VERSION)/kube-score bin/helm-$(HELM4_VERSION)/helm bin/helm-$(HELM3_VERSION)/helm $(SARIF_SCHEMA) $(CYCLONEDX_SCHEMA) bin/compose-$(COMPOSE_VERSION)/docker-compose bin/buildx-$(BUILDX_VERSION)/docker-buildx bin/registry-$(REGISTRY_VERSION)/registry
+# BuildKit's buildkitd and buildctl, the version in go.mod (tests/tools/buildkit.sh).
+BUILDKIT_VERSION   := $(shell $(GO) list -m -f '{{.Version}}' github.com/moby/buildkit)
+TOOLS := bin/buildkit-$(BUILDKIT_VERSION)/buildctl bin/kube-score-$(KUBE_SCORE_VERSION)/kube-score bin/helm-$(HELM4_VERSION)/helm bin/helm-$(HELM3_VERSION)/helm $(SARIF_SCHEMA) $(CYCLONEDX_SCHEMA) bin/compose-$(COMPOSE_VERSION)/docker-compose bin/buildx-$(BUILDX_VERSION)/docker-buildx bin/registry-$(REGISTRY_VERSION)/registry
 
 all: build test
 
@@ -35,7 +37,7 @@ build:
 ## test: formatting, vet, go.mod tidy, every Go test, and the committed example outputs are current
 test: tools fmt-check vet tidy-check unit check-examples fuzz-smoke cluster-test
 
-## tools: kube-score, the oldest (3.16) and newest (4.x) Helm CLIs the chart supports, the SARIF and CycloneDX schemas, Docker Compose v2, buildx and the OCI registry
+## tools: kube-score, the oldest (3.16) and newest (4.x) Helm CLIs the chart supports, the SARIF and CycloneDX schemas, Docker Compose v2, buildx, the OCI registry and BuildKit
 tools: $(TOOLS)
 
 bin/kube-score-$(KUBE_SCORE_VERSION)/kube-score:
@@ -58,6 +60,9 @@ $(SARIF_SCHEMA):
 	rm -rf $(@D).tmp && mkdir -p $(@D).tmp
 	cd $(@D).tmp && npm pack --silent @microsoft/jest-sarif@$(JEST_SARIF_VERSION) >/dev/null && tar -xzf *.tgz package/lib/schemas/sarif-2.1.0-rtm.5.json
 	mkdir -p $(@D) && mv $(@D).tmp/package/lib/schemas/sarif-2.1.0-rtm.5.json $@ && rm -rf $(@D).tmp
+
+bin/buildkit-$(BUILDKIT_VERSION)/buildctl:
+	BUILDKIT_VERSION=$(BUILDKIT_VERSION) bash tests/tools/buildkit.sh $(@D)
 
 bin/registry-$(REGISTRY_VERSION)/registry:
 	GOBIN=$(CURDIR)/$(@D) CGO_ENABLED=0 $(GO) install github.com/distribution/distribution/v3/cmd/registry@$(REGISTRY_VERSION)

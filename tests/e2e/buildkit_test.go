@@ -1,0 +1,331 @@
+package e2e
+
+import (
+	"archive/tar"
+	"bytes"
+	"debug/elf"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/empty"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+
+	"github.com/berth-dev/berth/generator/model"
+	"github.com/berth-dev/berth/generator/output"
+	"github.com/berth-dev/berth/generator/pipeline"
+	"github.com/berth-dev/berth/tests/testutil"
+)
+
+// pinned tools of make tools, relative to the repository.
+const (
+	registryTool  = "bin/registry-v3.1.1/registry"
+	buildkitdTool = "bin/buildkit-v0.34.2/buildkitd"
+	buildctlTool  = "bin/buildkit-v0.34.2/buildctl"
+)
+
+func pinnedTool(t *testing.T, rel string) string {
+	t.Helper()
+	p := filepath.Join(repoRoot(t), rel)
+	if _, err := os.Stat(p); err != nil {
+		msg := fmt.Sprintf("\n\n*** %s is missing; run `make tools` to build it ***\n\n", rel)
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip("SKIPPING:" + msg)
+	}
+	return p
+}
+
+// buildkit is a buildkitd started for one test: its own root (so its cache starts
+// empty), a unix socket in a temporary directory, the OCI worker with Debian's runc,
+// and the test's registry on 127.0.0.1 allowed over plain HTTP.
+type buildkit struct {
+	addr, buildctl string
+}
+
+func startBuildkit(t *testing.T, registry string) *buildkit {
+	t.Helper()
+	dir := t.TempDir()
+	config := filepath.Join(dir, "buildkitd.toml")
+	toml := fmt.Sprintf("[worker.oci]\n  enabled = true\n  gc = false\n[worker.containerd]\n  enabled = false\n[registry.%q]\n  http = true\n  insecure = true\n", registry)
+	if err := os.WriteFile(config, []byte(toml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	logFile, err := os.Create(filepath.Join(dir, "buildkitd.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sock := "unix://" + filepath.Join(dir, "buildkitd.sock")
+	cmd := exec.Command(pinnedTool(t, buildkitdTool), "--root", filepath.Join(dir, "root"), "--addr", sock, "--config", config)
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+		logFile.Close()
+	})
+	b := &buildkit{addr: sock, buildctl: pinnedTool(t, buildctlTool)}
+	for range 100 {
+		if exec.Command(b.buildctl, "--addr", sock, "debug", "workers").Run() == nil {
+			return b
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	log, _ := os.ReadFile(logFile.Name())
+	t.Fatalf("buildkitd did not start:\n%s", log)
+	return nil
+}
+
+// build runs buildctl build on a directory holding a Dockerfile, pushing the result.
+func (b *buildkit) build(t *testing.T, dir string, opts ...string) time.Duration {
+	t.Helper()
+	args := []string{"--addr", b.addr, "build", "--frontend", "dockerfile.v0", "--local", "context=" + dir, "--local", "dockerfile=" + dir}
+	for _, o := range opts {
+		if strings.HasPrefix(o, "type=") {
+			args = append(args, "--output", o)
+		} else {
+			args = append(args, "--opt", o)
+		}
+	}
+	start := time.Now()
+	out, err := exec.Command(b.buildctl, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("buildctl build: %v\n%s", err, out)
+	}
+	return time.Since(start)
+}
+
+// mirrorStandIns puts the stand-in base images where a Dockerfile generated with
+// image.registry: ADDR/mirror looks for them: the builder for the build platform
+// (linux/amd64) and the distroless runtime as an index for linux/amd64 and
+// linux/arm64 (it holds only files, so one layer set serves both).
+func mirrorStandIns(t *testing.T, addr string) string {
+	t.Helper()
+	baseImages(t)
+	mirror := addr + "/mirror"
+	builder := model.Mirror("golang:1.26-trixie", mirror)
+	docker(t, "tag", "golang:1.26-trixie", builder)
+	docker(t, "push", builder)
+	runtime := model.Mirror("gcr.io/distroless/static-debian13:nonroot", mirror)
+	docker(t, "tag", "gcr.io/distroless/static-debian13:nonroot", runtime)
+	docker(t, "push", runtime)
+	ref, err := name.ParseReference(runtime, name.Insecure)
+	if err != nil {
+		t.Fatal(err)
+	}
+	amd64, err := remote.Image(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := mutate.IndexMediaType(empty.Index, "application/vnd.oci.image.index.v1+json")
+	for _, arch := range []string{"amd64", "arm64"} {
+		cfg, err := amd64.ConfigFile()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg = cfg.DeepCopy()
+		cfg.Architecture, cfg.OS = arch, "linux"
+		img, err := mutate.ConfigFile(amd64, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		idx = mutate.AppendManifests(idx, mutate.IndexAddendum{Add: img, Descriptor: v1.Descriptor{Platform: &v1.Platform{OS: "linux", Architecture: arch}}})
+	}
+	if err := remote.WriteIndex(ref, idx); err != nil {
+		t.Fatal(err)
+	}
+	return mirror
+}
+
+// helloMirrored generates the hello example with its images named in the mirror.
+func helloMirrored(t *testing.T, mirror string) string {
+	t.Helper()
+	dir := t.TempDir()
+	root := repoRoot(t)
+	for _, f := range []string{"go.mod", "main.go", "service.yaml"} {
+		data, err := os.ReadFile(filepath.Join(root, "examples", "hello", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f == "service.yaml" {
+			data = []byte(strings.Replace(string(data), "\nimage:\n", "\nimage:\n  registry: "+mirror+"\n", 1))
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := pipeline.GenerateFile(filepath.Join(dir, "service.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := output.Write(dir, res.Files); err != nil {
+		t.Fatal(err)
+	}
+	df, err := os.ReadFile(filepath.Join(dir, "Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(df), "FROM "+mirror+"/distroless/static-debian13:nonroot") {
+		t.Fatalf("the Dockerfile does not use the mirror:\n%s", df)
+	}
+	return dir
+}
+
+// TestMultiPlatformBuild: the generated Dockerfile, unmodified, builds with a real
+// buildkitd for linux/amd64 and linux/arm64 into one OCI index pushed to a real registry,
+// cross-compiled on the build platform (the builder exists only for amd64, so no stage
+// of the other platform runs); each image's binary is an ELF for its machine.
+func TestMultiPlatformBuild(t *testing.T) {
+	requireDocker(t)
+	addr := testutil.StartRegistry(t, pinnedTool(t, registryTool))
+	mirror := mirrorStandIns(t, addr)
+	dir := helloMirrored(t, mirror)
+	bk := startBuildkit(t, addr)
+	image := addr + "/acme/hello:1.0.0"
+	took := bk.build(t, dir, "platform=linux/amd64,linux/arm64", "build-arg:VERSION=1.0.0",
+		"type=image,name="+image+",push=true,registry.insecure=true,oci-mediatypes=true")
+	t.Logf("multi-platform build from an empty cache: %s", took.Round(time.Millisecond))
+	ref, err := name.ParseReference(image, name.Insecure)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := remote.Index(ref)
+	if err != nil {
+		t.Fatalf("the pushed image is not an index: %v", err)
+	}
+	manifest, err := idx.IndexManifest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]elf.Machine{"amd64": elf.EM_X86_64, "arm64": elf.EM_AARCH64}
+	seen := 0
+	for _, m := range manifest.Manifests {
+		if m.Platform == nil || m.Platform.OS != "linux" {
+			continue // attestation manifests
+		}
+		machine, ok := want[m.Platform.Architecture]
+		if !ok {
+			t.Errorf("unexpected platform %v", m.Platform)
+			continue
+		}
+		seen++
+		img, err := idx.Image(m.Digest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		bin := fileFromImage(t, img, "hello")
+		f, err := elf.NewFile(bytes.NewReader(bin))
+		if err != nil {
+			t.Fatalf("%s: /hello is not an ELF: %v", m.Platform.Architecture, err)
+		}
+		if f.Machine != machine {
+			t.Errorf("%s: /hello is built for %s", m.Platform.Architecture, f.Machine)
+		}
+	}
+	if seen != 2 {
+		t.Errorf("the index holds %d of the 2 platforms", seen)
+	}
+}
+
+// fileFromImage reads a file from the image's layers (the last layer that has it).
+func fileFromImage(t *testing.T, img v1.Image, file string) []byte {
+	t.Helper()
+	layers, err := img.Layers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found []byte
+	for _, l := range layers {
+		rc, err := l.Uncompressed()
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr := tar.NewReader(rc)
+		for {
+			h, err := tr.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.TrimPrefix(h.Name, "./") == file {
+				if found, err = io.ReadAll(tr); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		rc.Close()
+	}
+	if found == nil {
+		t.Fatalf("no /%s in the image", file)
+	}
+	return found
+}
+
+// TestReproducibleBuild: two multi-platform builds of the generated Dockerfile, each
+// from an empty BuildKit cache, with SOURCE_DATE_EPOCH set to the commit time and the
+// exporter's rewrite-timestamp, push the same index digest; the images are dated at
+// the commit time.
+func TestReproducibleBuild(t *testing.T) {
+	requireDocker(t)
+	addr := testutil.StartRegistry(t, pinnedTool(t, registryTool))
+	mirror := mirrorStandIns(t, addr)
+	dir := helloMirrored(t, mirror)
+	epoch, err := exec.Command("git", "-C", repoRoot(t), "log", "-1", "--format=%ct").Output()
+	if err != nil {
+		t.Fatalf("git log: %v", err)
+	}
+	sde := strings.TrimSpace(string(epoch))
+	var digests []string
+	for i, tag := range []string{"first", "second"} {
+		bk := startBuildkit(t, addr) // a fresh root: nothing cached from the other build
+		image := addr + "/acme/hello:" + tag
+		took := bk.build(t, dir, "platform=linux/amd64,linux/arm64", "build-arg:VERSION=1.0.0", "build-arg:SOURCE_DATE_EPOCH="+sde,
+			"type=image,name="+image+",push=true,registry.insecure=true,oci-mediatypes=true,rewrite-timestamp=true")
+		t.Logf("build %d from an empty cache: %s", i+1, took.Round(time.Millisecond))
+		ref, err := name.ParseReference(image, name.Insecure)
+		if err != nil {
+			t.Fatal(err)
+		}
+		desc, err := remote.Get(ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		digests = append(digests, desc.Digest.String())
+		img, err := desc.Image()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := img.ConfigFile()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fmt.Sprint(cfg.Created.Unix()); got != sde {
+			t.Errorf("build %d: the image is dated %s (%s), want the commit time %s", i+1, got, cfg.Created, sde)
+		}
+	}
+	if digests[0] != digests[1] {
+		t.Errorf("two builds of one commit differ: %s and %s", digests[0], digests[1])
+	}
+}
