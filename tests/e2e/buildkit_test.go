@@ -202,8 +202,9 @@ func TestMultiPlatformBuild(t *testing.T) {
 	dir := helloMirrored(t, mirror)
 	bk := startBuildkit(t, addr)
 	image := addr + "/acme/hello:1.0.0"
-	took := bk.build(t, dir, "platform=linux/amd64,linux/arm64", "build-arg:VERSION=1.0.0",
-		"type=image,name="+image+",push=true,registry.insecure=true,oci-mediatypes=true")
+	revision := strings.Repeat("c0ffee", 6) + "abcd"
+	took := bk.build(t, dir, "platform=linux/amd64,linux/arm64", "build-arg:VERSION=1.0.0", "build-arg:REVISION="+revision,
+		"attest:provenance=mode=max", "type=image,name="+image+",push=true,registry.insecure=true,oci-mediatypes=true")
 	t.Logf("multi-platform build from an empty cache: %s", took.Round(time.Millisecond))
 	ref, err := name.ParseReference(image, name.Insecure)
 	if err != nil {
@@ -244,6 +245,52 @@ func TestMultiPlatformBuild(t *testing.T) {
 	}
 	if seen != 2 {
 		t.Errorf("the index holds %d of the 2 platforms", seen)
+	}
+	checkProvenance(t, idx, manifest, revision)
+}
+
+// checkProvenance reads the provenance attestations BuildKit pushed in the index (one
+// attestation manifest per platform image, an in-toto statement in its layer) and
+// checks that each names the Dockerfile it was built from and the source revision.
+func checkProvenance(t *testing.T, idx v1.ImageIndex, manifest *v1.IndexManifest, revision string) {
+	t.Helper()
+	found := 0
+	for _, m := range manifest.Manifests {
+		if m.Annotations["vnd.docker.reference.type"] != "attestation-manifest" {
+			continue
+		}
+		img, err := idx.Image(m.Digest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		layers, err := img.Layers()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range layers {
+			mt, _ := l.MediaType()
+			rc, err := l.Uncompressed()
+			if err != nil {
+				t.Fatal(err)
+			}
+			statement, err := io.ReadAll(rc)
+			rc.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(statement), "https://slsa.dev/provenance/") {
+				continue
+			}
+			found++
+			for _, want := range []string{`"Dockerfile"`, revision} {
+				if !strings.Contains(string(statement), want) {
+					t.Errorf("the provenance (%s) does not name %s:\n%.2000s", mt, want, statement)
+				}
+			}
+		}
+	}
+	if found != 2 {
+		t.Errorf("%d provenance statements in the index, want one per platform", found)
 	}
 }
 
