@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -374,5 +375,49 @@ func TestReproducibleBuild(t *testing.T) {
 	}
 	if digests[0] != digests[1] {
 		t.Errorf("two builds of one commit differ: %s and %s", digests[0], digests[1])
+	}
+}
+
+// TestBuildTimes measures, when BERTH_BENCH_BUILDS=1 (bench/builds.sh), the generated
+// Dockerfile's build with a real buildkitd: single-platform and multi-platform, each
+// from an empty cache and again after a one-line change to main.go, RUNS times each.
+func TestBuildTimes(t *testing.T) {
+	if os.Getenv("BERTH_BENCH_BUILDS") != "1" {
+		t.Skip("a benchmark: run bench/builds.sh")
+	}
+	requireDocker(t)
+	addr := testutil.StartRegistry(t, pinnedTool(t, registryTool))
+	mirror := mirrorStandIns(t, addr)
+	runs := 3
+	fmt.Sscan(os.Getenv("RUNS"), &runs)
+	results := map[string][]time.Duration{}
+	order := []string{}
+	record := func(k string, d time.Duration) {
+		if _, ok := results[k]; !ok {
+			order = append(order, k)
+		}
+		results[k] = append(results[k], d)
+	}
+	for i := range runs {
+		for _, platforms := range []string{"linux/amd64", "linux/amd64,linux/arm64"} {
+			dir := helloMirrored(t, mirror)
+			bk := startBuildkit(t, addr)
+			out := "type=image,name=" + addr + "/bench/hello:" + fmt.Sprint(i) + ",push=true,registry.insecure=true,oci-mediatypes=true"
+			record(platforms+" cold", bk.build(t, dir, "platform="+platforms, "build-arg:VERSION=1.0.0", out))
+			main := filepath.Join(dir, "main.go")
+			src, err := os.ReadFile(main)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(main, append(src, []byte("\n// a one-line change\n")...), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			record(platforms+" one-line change", bk.build(t, dir, "platform="+platforms, "build-arg:VERSION=1.0.1", out))
+		}
+	}
+	for _, k := range order {
+		ds := results[k]
+		slices.Sort(ds)
+		fmt.Printf("%-40s median %6.1f s of %d: %v\n", k, ds[len(ds)/2].Seconds(), len(ds), ds)
 	}
 }
