@@ -177,6 +177,8 @@ func TestMatrixFacts(t *testing.T) {
 		check(strings.Contains(s, "USER 65532:65532"), "no numeric USER")
 		check(strings.Contains(s, `ENTRYPOINT ["/orders"]`), "no exec-form ENTRYPOINT")
 		check(strings.Contains(s, "--platform=$BUILDPLATFORM") != c.cgo, "cross-compilation platform wrong for cgo=%v", c.cgo)
+		check(strings.Contains(s, "cgo is never cross-compiled") == c.cgo, "the header does not say how a cgo=%v build goes multi-platform", c.cgo)
+		check(strings.Contains(s, "SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)") && strings.Contains(s, "rewrite-timestamp=true"), "the header does not say how to build reproducibly")
 		check(strings.Contains(s, "go mod download") != c.vendor, "module download wrong for vendor=%v", c.vendor)
 		check(strings.Contains(s, "GOFLAGS=-mod=vendor") == c.vendor, "vendor flag wrong")
 		check(strings.Contains(s, "GOFLAGS=-mod=readonly") != c.vendor, "module mode not explicit without vendor/")
