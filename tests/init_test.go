@@ -31,7 +31,7 @@ type initCase struct {
 
 var initCases = []initCase{
 	{name: "plain", dir: "plain"},
-	{name: "multi-cmd", dir: "multi-cmd", dockerfileHas: []string{"-o /out/bin/api ./cmd/api", "-o /out/bin/migrate ./cmd/migrate", `ENTRYPOINT ["/api"]`, "golang:1.26.8-trixie"}},
+	{name: "multi-cmd", dir: "multi-cmd", dockerfileHas: []string{"-o /out/bin/api ./cmd/api", "-o /out/bin/migrate ./cmd/migrate", `ENTRYPOINT ["/api"]`, "ARG GO_VERSION=1.26.8\n", "golang:${GO_VERSION}-trixie"}},
 	{name: "vendored", dir: "vendored", dockerfileHas: []string{"GOFLAGS=-mod=vendor"}},
 	{name: "cgo-dep", dir: "cgo-dep", dockerfileHas: []string{"CGO_ENABLED=1", "gcr.io/distroless/base-debian13:nonroot"}},
 	{name: "embed", dir: "embed", ignoreHas: []string{"!dist"}},

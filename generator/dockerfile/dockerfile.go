@@ -33,6 +33,7 @@ type view struct {
 	Name, Description, Source, Repository string
 	Syntax                                string
 	BuilderImage, RuntimeImage            string
+	GoVersionArg                          string // GO_VERSION's default when the builder is berth's golang image
 	RuntimeDescription                    string
 	SourceURL                             string
 	CGO, MuslCGO, Vendor, HasGoSum, PIE   bool
@@ -91,6 +92,12 @@ func newView(svc *model.Service) (*view, error) {
 		Ports:              dockerPorts(svc.Ports),
 		User:               img.User,
 		AirVersion:         AirVersion,
+	}
+	// berth's own golang image takes its Go release from GO_VERSION (a CI matrix switches
+	// it with --build-arg); an image the descriptor names is used as written.
+	if img.BuilderImage == img.Runtime.BuilderImage(b.Go, b.CGO) && strings.Contains(v.BuilderImage, ":"+b.Go+"-") {
+		v.BuilderImage = strings.Replace(v.BuilderImage, ":"+b.Go+"-", ":${GO_VERSION}-", 1)
+		v.GoVersionArg = b.Go
 	}
 	for _, vol := range svc.Volumes {
 		v.Volumes = append(v.Volumes, path.Clean(vol.MountPath))

@@ -177,6 +177,7 @@ func TestMatrixFacts(t *testing.T) {
 		check(strings.Contains(s, "USER 65532:65532"), "no numeric USER")
 		check(strings.Contains(s, `ENTRYPOINT ["/orders"]`), "no exec-form ENTRYPOINT")
 		check(strings.Contains(s, "--platform=$BUILDPLATFORM") != c.cgo, "cross-compilation platform wrong for cgo=%v", c.cgo)
+		check(strings.Contains(s, "ARG GO_VERSION=1.26.8\n") && strings.Contains(s, "golang:${GO_VERSION}-"), "the builder's Go release is not the GO_VERSION argument")
 		check(strings.Contains(s, "cgo is never cross-compiled") == c.cgo, "the header does not say how a cgo=%v build goes multi-platform", c.cgo)
 		check(strings.Contains(s, "SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)") && strings.Contains(s, "rewrite-timestamp=true"), "the header does not say how to build reproducibly")
 		check(strings.Contains(s, "go mod download") != c.vendor, "module download wrong for vendor=%v", c.vendor)
@@ -199,7 +200,7 @@ func TestMatrixFacts(t *testing.T) {
 			check(strings.Contains(s, "timetzdata"), "no embedded tzdata for a runtime without zoneinfo")
 		}
 		if c.cgo && c.runtime == model.Alpine {
-			check(strings.Contains(s, "golang:1.26.8-alpine"), "musl runtime with a glibc builder")
+			check(strings.Contains(s, "ARG GO_VERSION=1.26.8\n") && strings.Contains(s, "golang:${GO_VERSION}-alpine"), "musl runtime with a glibc builder")
 		}
 	}
 }
@@ -244,5 +245,20 @@ func TestRenderRealService(t *testing.T) {
 				t.Errorf("BuildKit lint findings:\n%s", strings.Join(findings, "\n"))
 			}
 		})
+	}
+}
+
+// TestBuilderOverrideHasNoGoVersion: a builder image the descriptor names is used as
+// written; GO_VERSION only picks the release of berth's own golang image.
+func TestBuilderOverrideHasNoGoVersion(t *testing.T) {
+	svc := allCases()[0].service()
+	svc.Image.BuilderImage = "registry.local/golang:1.26.8-bookworm@sha256:" + strings.Repeat("ab", 32)
+	df, err := Render(svc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(df)
+	if strings.Contains(s, "GO_VERSION") || !strings.Contains(s, "FROM --platform=$BUILDPLATFORM "+svc.Image.BuilderImage+" AS deps") {
+		t.Errorf("the override is not used as written:\n%s", s)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
 	"github.com/moby/buildkit/frontend/dockerfile/linter"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
+	"github.com/moby/buildkit/frontend/dockerfile/shell"
 	"mvdan.cc/sh/v3/syntax"
 )
 
@@ -45,8 +46,35 @@ func parseDockerfile(name string, data []byte) (*dockerfile, error) {
 		}
 	}
 	d := &dockerfile{name: name, stages: stages, args: args}
+	d.expandBaseNames()
 	d.resolve()
 	return d, nil
+}
+
+// expandBaseNames reads FROM lines as a build without --build-arg does: the global
+// ARGs' defaults replace their references (golang:${GO_VERSION}-trixie is
+// golang:1.26.8-trixie), so the rules see the image that is pulled. A reference with no
+// default stays as written.
+func (d *dockerfile) expandBaseNames() {
+	var env []string
+	for _, a := range d.args {
+		for _, kv := range a.Args {
+			if kv.Value != nil {
+				env = append(env, kv.Key+"="+*kv.Value)
+			}
+		}
+	}
+	lex := shell.NewLex('\\')
+	for i := range d.stages {
+		s := &d.stages[i]
+		if !strings.Contains(s.BaseName, "$") {
+			continue
+		}
+		res, err := lex.ProcessWordWithMatches(s.BaseName, shell.EnvsFromSlice(env))
+		if err == nil && len(res.Unmatched) == 0 {
+			s.BaseName = res.Result
+		}
+	}
 }
 
 // resolve links every stage to the one it is built FROM. As in BuildKit, a name refers

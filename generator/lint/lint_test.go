@@ -101,3 +101,31 @@ func slicesContainsRule(fs finding.List, id string) bool {
 	}
 	return false
 }
+
+// TestFromArgsExpanded: FROM lines read with the global ARGs' defaults, as a build
+// without --build-arg pulls them: golang:${GO_VERSION}-trixie is the default's image,
+// an ARG defaulting to latest is the unpinned :latest, and an ARG without a default is
+// left as written (nothing known to check).
+func TestFromArgsExpanded(t *testing.T) {
+	for _, c := range []struct {
+		src, base string
+		unpinned  bool
+	}{
+		{"ARG GO_VERSION=1.26.8\nFROM golang:${GO_VERSION}-trixie\n", "golang:1.26.8-trixie", false},
+		{"ARG TAG=latest\nFROM alpine:$TAG\n", "alpine:latest", true},
+		{"ARG TAG\nFROM alpine:${TAG}\n", "alpine:${TAG}", false},
+	} {
+		df, err := parseDockerfile("Dockerfile", []byte(c.src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := df.stages[0].BaseName; got != c.base {
+			t.Errorf("%q: FROM reads %q, want %q", c.src, got, c.base)
+		}
+		ch := &checker{df: df, file: "Dockerfile"}
+		checkUnpinned(ch)
+		if got := slicesContainsRule(ch.findings, "BG112"); got != c.unpinned {
+			t.Errorf("%q: BG112 reported %v, want %v", c.src, got, c.unpinned)
+		}
+	}
+}

@@ -130,6 +130,8 @@ func mirrorStandIns(t *testing.T, addr string) string {
 	runtime := model.Mirror("gcr.io/distroless/static-debian13:nonroot", mirror)
 	docker(t, "tag", "gcr.io/distroless/static-debian13:nonroot", runtime)
 	docker(t, "push", runtime)
+	// The tags name a registry that lives only as long as the test: drop them after.
+	t.Cleanup(func() { _, _ = dockerOut("rmi", builder, runtime) })
 	ref, err := name.ParseReference(runtime, name.Insecure)
 	if err != nil {
 		t.Fatal(err)
@@ -419,5 +421,24 @@ func TestBuildTimes(t *testing.T) {
 		ds := results[k]
 		slices.Sort(ds)
 		fmt.Printf("%-40s median %6.1f s of %d: %v\n", k, ds[len(ds)/2].Seconds(), len(ds), ds)
+	}
+}
+
+// TestGoVersionArg: --build-arg GO_VERSION switches the builder image of a generated
+// Dockerfile (a stand-in golang:1.26.99-trixie carrying a marker file here), with the
+// Dockerfile unmodified.
+func TestGoVersionArg(t *testing.T) {
+	requireDocker(t)
+	baseImages(t)
+	ctx := t.TempDir()
+	if err := os.WriteFile(filepath.Join(ctx, "Dockerfile"), []byte("FROM golang:1.26-trixie\nRUN echo 1.26.99 > /GO_MARKER\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const builder, deps = "golang:1.26.99-trixie", "berth-e2e-go-version:deps"
+	docker(t, "build", "-q", "-t", builder, ctx)
+	t.Cleanup(func() { _, _ = dockerOut("rmi", deps, builder) })
+	docker(t, "build", "-q", "--target", "deps", "--build-arg", "GO_VERSION=1.26.99", "-t", deps, filepath.Join(repoRoot(t), "examples", "hello"))
+	if got := docker(t, "run", "--rm", "--entrypoint", "cat", deps, "/GO_MARKER"); got != "1.26.99" {
+		t.Errorf("the deps stage was not built FROM %s (marker %q)", builder, got)
 	}
 }
