@@ -23,6 +23,12 @@ var templates embed.FS
 // AirVersion is the hot-reload tool the dev target installs.
 const AirVersion = "v1.67.4"
 
+// DelveVersion is the Delve the debug target installs; DebugPort is where it listens.
+const (
+	DelveVersion = "v1.27.2"
+	DebugPort    = 2345
+)
+
 var dockerfileTemplate = template.Must(
 	template.New("Dockerfile.tmpl").Option("missingkey=error").Funcs(sprig.TxtFuncMap()).Funcs(template.FuncMap{"dockerQuote": DockerQuote}).ParseFS(templates, "templates/Dockerfile.tmpl"),
 )
@@ -40,6 +46,7 @@ type view struct {
 	Scratch, CopyCACerts                  bool
 	GoPrivate, Tags                       []string
 	Ldflags                               string
+	DebugLdflags                          string // the descriptor's ldflags without -s -w
 	Binaries                              []model.Binary
 	Entrypoint                            string
 	Ports                                 []port
@@ -49,6 +56,8 @@ type view struct {
 	Healthcheck                           string
 	DevEntrypoint                         string
 	AirVersion                            string
+	DelveVersion                          string
+	DebugPort                             int
 }
 
 // Render returns the Dockerfile for svc.
@@ -87,11 +96,14 @@ func newView(svc *model.Service) (*view, error) {
 		GoPrivate:          b.GoPrivate,
 		Tags:               buildTags(svc),
 		Ldflags:            strings.Join(append([]string{"-s", "-w"}, b.Ldflags...), " "),
+		DebugLdflags:       strings.Join(b.Ldflags, " "),
 		Binaries:           b.Binaries,
 		Entrypoint:         b.Entrypoint,
 		Ports:              dockerPorts(svc.Ports),
 		User:               img.User,
 		AirVersion:         AirVersion,
+		DelveVersion:       DelveVersion,
+		DebugPort:          DebugPort,
 	}
 	// berth's own golang image takes its Go release from GO_VERSION (a CI matrix switches
 	// it with --build-arg); an image the descriptor names is used as written.

@@ -59,13 +59,14 @@ func checkRendered(t *testing.T, df []byte, svc *model.Service) {
 	if err != nil {
 		t.Fatalf("BuildKit refuses its instructions: %v\n%s", err, df)
 	}
-	if len(stages) != 4 {
-		t.Fatalf("%d stages, want deps, build, dev and the final one", len(stages))
+	if len(stages) != 6 {
+		t.Fatalf("%d stages, want deps, build, dev, debug-build, debug and the final one", len(stages))
 	}
+	final := stages[len(stages)-1]
 	lex := shell.NewLex('\\')
 	env := shell.EnvsFromSlice([]string{"VERSION=v", "REVISION=r", "SOURCE=s"})
 	var user, entry, health []string
-	for _, c := range stages[3].Commands {
+	for _, c := range final.Commands {
 		switch c := c.(type) {
 		case *instructions.UserCommand:
 			user = append(user, c.User)

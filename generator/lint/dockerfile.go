@@ -3,6 +3,7 @@ package lint
 import (
 	"bytes"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
@@ -248,4 +249,45 @@ func isGo(c command, sub ...string) bool {
 		}
 	}
 	return true
+}
+
+// shipped are the stages the image docker build makes without --target is built from:
+// the final stage and, transitively, each stage it is built FROM or copies or mounts
+// from. A stage only another --target reaches (dev, debug) is not among them.
+func (d *dockerfile) shipped() map[*instructions.Stage]bool {
+	out := map[*instructions.Stage]bool{}
+	var visit func(s *instructions.Stage)
+	visit = func(s *instructions.Stage) {
+		if s == nil || out[s] {
+			return
+		}
+		out[s] = true
+		visit(d.parent(s))
+		for _, cmd := range s.Commands {
+			switch c := cmd.(type) {
+			case *instructions.CopyCommand:
+				visit(d.named(c.From))
+			case *instructions.RunCommand:
+				for _, m := range instructions.GetMounts(c) {
+					visit(d.named(m.From))
+				}
+			}
+		}
+	}
+	visit(d.final())
+	return out
+}
+
+// named is the stage a COPY --from or mount from= names (by name or index), or nil.
+func (d *dockerfile) named(ref string) *instructions.Stage {
+	if ref == "" {
+		return nil
+	}
+	if i, ok := d.byName[strings.ToLower(ref)]; ok {
+		return &d.stages[i]
+	}
+	if n, err := strconv.Atoi(ref); err == nil && n >= 0 && n < len(d.stages) {
+		return &d.stages[n]
+	}
+	return nil
 }

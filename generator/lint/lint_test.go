@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -127,5 +128,35 @@ func TestFromArgsExpanded(t *testing.T) {
 		if got := slicesContainsRule(ch.findings, "BG112"); got != c.unpinned {
 			t.Errorf("%q: BG112 reported %v, want %v", c.src, got, c.unpinned)
 		}
+	}
+}
+
+// TestDebugStageIsNotShipped: go build flag rules apply to the stages the default
+// image is built from; a debug stage (symbols kept, only --target debug builds it) is
+// left alone, while the same flags in a shipped stage are reported.
+func TestDebugStageIsNotShipped(t *testing.T) {
+	const src = `FROM golang:1.26.8-trixie AS build
+RUN go build -o /out/app .
+FROM golang:1.26.8-trixie AS debug-build
+RUN go build -gcflags=all="-N -l" -o /out/app .
+FROM gcr.io/distroless/static-debian13:nonroot AS debug
+COPY --from=debug-build /out/app /app
+FROM gcr.io/distroless/static-debian13:nonroot
+COPY --from=build /out/app /app
+USER 65532:65532
+ENTRYPOINT ["/app"]
+`
+	df, err := parseDockerfile("Dockerfile", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &checker{df: df, file: "Dockerfile"}
+	checkGoBuildFlags(c)
+	var lines []int
+	for _, f := range c.findings {
+		lines = append(lines, f.Line)
+	}
+	if len(c.findings) == 0 || slices.ContainsFunc(c.findings, func(f finding.Finding) bool { return f.Line == 4 }) {
+		t.Errorf("findings on lines %v: want the shipped build (line 2) reported and the debug build (line 4) not", lines)
 	}
 }

@@ -70,7 +70,13 @@ func (c *checker) userAfter(s *instructions.Stage, index int) (string, int) {
 
 // checkGoBuildFlags: -a, the missing -trimpath and -s -w, and the build-flags policy.
 func checkGoBuildFlags(c *checker) {
+	shipped := c.df.shipped()
 	for _, r := range c.goBuilds() {
+		// A debug build (symbols kept, optimisations off) in a stage only --target
+		// debug reaches is meant to differ from the release build.
+		if !shipped[r.stage] {
+			continue
+		}
 		c.findings = append(c.findings, goBuildFindings(c.file, r.line, r.cmd, r.env, c.policy)...)
 	}
 }
