@@ -59,8 +59,8 @@ func checkRendered(t *testing.T, df []byte, svc *model.Service) {
 	if err != nil {
 		t.Fatalf("BuildKit refuses its instructions: %v\n%s", err, df)
 	}
-	if len(stages) != 6 {
-		t.Fatalf("%d stages, want deps, build, dev, debug-build, debug and the final one", len(stages))
+	if len(stages) != 8 {
+		t.Fatalf("%d stages, want deps, build, dev, debug-build, debug, checksums, artifacts and the final one", len(stages))
 	}
 	final := stages[len(stages)-1]
 	lex := shell.NewLex('\\')

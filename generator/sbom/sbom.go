@@ -64,7 +64,9 @@ func describe(name, fileSHA256 string, info *debug.BuildInfo, tool Tool) *cdx.BO
 	bom.SerialNumber = "urn:uuid:" + uuid.NewSHA1(uuid.NameSpaceURL, []byte("sha256:"+fileSHA256)).String()
 	main := moduleComponent(info.Main, cdx.ComponentTypeApplication)
 	if main.Version == "" || main.Version == "(devel)" {
-		main.Version = settings["vcs.revision"] // a build from a checkout: its commit
+		// A build without module version: the commit it was built from, else the
+		// version the build stamped with -X …version= (berth's Dockerfiles do).
+		main.Version = cmpOr(settings["vcs.revision"], stampedVersion(settings["-ldflags"]))
 	}
 	main.PackageURL = purl(info.Main.Path, main.Version)
 	main.BOMRef = main.PackageURL
@@ -168,4 +170,32 @@ func buildProperties(name string, info *debug.BuildInfo) *[]cdx.Property {
 // Encode writes the BOM as CycloneDX 1.6 JSON.
 func Encode(w io.Writer, bom *cdx.BOM) error {
 	return cdx.NewBOMEncoder(w, cdx.BOMFileFormatJSON).SetPretty(true).EncodeVersion(bom, cdx.SpecVersion1_6)
+}
+
+// stampedVersion finds -X PKG.version=V (or .Version) in a build's -ldflags.
+func stampedVersion(ldflags string) string {
+	fields := strings.Fields(ldflags)
+	for i, f := range fields {
+		def := ""
+		switch {
+		case f == "-X" && i+1 < len(fields):
+			def = fields[i+1]
+		case strings.HasPrefix(f, "-X="):
+			def = strings.TrimPrefix(f, "-X=")
+		default:
+			continue
+		}
+		name, value, ok := strings.Cut(def, "=")
+		if ok && (strings.HasSuffix(name, ".version") || strings.HasSuffix(name, ".Version")) {
+			return value
+		}
+	}
+	return ""
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
