@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -62,29 +61,8 @@ func startBuildkit(t *testing.T, registry string) *buildkit {
 	if err := os.WriteFile(config, []byte(toml), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	logFile, err := os.Create(filepath.Join(dir, "buildkitd.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	sock := "unix://" + filepath.Join(dir, "buildkitd.sock")
-	cmd := exec.Command(pinnedTool(t, buildkitdTool), "--root", filepath.Join(dir, "root"), "--addr", sock, "--config", config)
-	cmd.Stdout, cmd.Stderr = logFile, logFile
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-		logFile.Close()
-	})
+	log := testutil.StartServer(t, dir, "buildkitd", exec.Command(pinnedTool(t, buildkitdTool), "--root", filepath.Join(dir, "root"), "--addr", sock, "--config", config))
 	b := &buildkit{addr: sock, buildctl: pinnedTool(t, buildctlTool)}
 	for range 100 {
 		if exec.Command(b.buildctl, "--addr", sock, "debug", "workers").Run() == nil {
@@ -92,8 +70,8 @@ func startBuildkit(t *testing.T, registry string) *buildkit {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	log, _ := os.ReadFile(logFile.Name())
-	t.Fatalf("buildkitd did not start:\n%s", log)
+	out, _ := os.ReadFile(log)
+	t.Fatalf("buildkitd did not start:\n%s", out)
 	return nil
 }
 
