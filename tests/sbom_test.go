@@ -2,6 +2,8 @@ package tests
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -112,6 +114,7 @@ func TestSBOM(t *testing.T) {
 	if !strings.Contains(string(helloSBOM), `"purl": "pkg:golang/example.com/hello"`) || !strings.Contains(string(helloSBOM), `"name": "cdx:gomod:build:flag:trimpath"`) {
 		t.Errorf("hello's SBOM does not name its module:\n%s", helloSBOM)
 	}
+	checkSBOMVersion(t, hello)
 	if code, _, stderr := runBerth(t, "", "sbom", berth, hello); code != 2 || !strings.Contains(stderr, "--output-dir") {
 		t.Errorf("several binaries without --output-dir: exit %d, %s", code, stderr)
 	}
@@ -132,5 +135,69 @@ func TestSBOM(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "never")); err == nil {
 		t.Error("--output-dir was created although every binary was refused")
+	}
+}
+
+// checkSBOMVersion: a -trimpath binary records no version; it takes the "# version:"
+// of a SHA256SUMS beside it only when that lists it with its exact SHA-256, and
+// --version overrides; the SBOM says where the version came from.
+func checkSBOMVersion(t *testing.T, hello string) {
+	t.Helper()
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "hello")
+	data := mustRead(t, hello)
+	if err := os.WriteFile(bin, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(data)
+	version := func(args ...string) (string, string) {
+		t.Helper()
+		code, stdout, stderr := runBerth(t, "", append([]string{"sbom", bin}, args...)...)
+		if code != 0 {
+			t.Fatalf("berth sbom %v: exit %d\n%s", args, code, stderr)
+		}
+		var bom struct {
+			Metadata struct {
+				Component struct {
+					Version    string
+					Properties []struct{ Name, Value string }
+				}
+			}
+		}
+		if err := json.Unmarshal([]byte(stdout), &bom); err != nil {
+			t.Fatal(err)
+		}
+		source := ""
+		for _, p := range bom.Metadata.Component.Properties {
+			if p.Name == "berth:version:source" {
+				source = p.Value
+			}
+		}
+		return bom.Metadata.Component.Version, source
+	}
+	writeSums := func(hexSum string) {
+		t.Helper()
+		sums := "# revision: 0123abc\n# version: 1.4.0\n" + hexSum + "  hello\n"
+		if err := os.WriteFile(filepath.Join(dir, "SHA256SUMS"), []byte(sums), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		name, sum       string
+		args            []string
+		version, source string
+	}{
+		{name: "no SHA256SUMS"},
+		{name: "SHA256SUMS lists it", sum: hex.EncodeToString(sum[:]), version: "1.4.0", source: "SHA256SUMS"},
+		{name: "SHA256SUMS lists other bytes", sum: strings.Repeat("0", 64)},
+		{name: "--version", sum: hex.EncodeToString(sum[:]), args: []string{"--version", "2.0.0-rc.1"}, version: "2.0.0-rc.1", source: "--version"},
+	} {
+		os.Remove(filepath.Join(dir, "SHA256SUMS"))
+		if c.sum != "" {
+			writeSums(c.sum)
+		}
+		if v, source := version(c.args...); v != c.version || source != c.source {
+			t.Errorf("%s: version %q from %q, want %q from %q", c.name, v, source, c.version, c.source)
+		}
 	}
 }

@@ -139,6 +139,18 @@ func TestVerify(t *testing.T) {
 			t.Errorf("%s: exit %d, stderr %q; want %q", c.name, code, stderr, c.want)
 		}
 	}
+	unversioned := t.TempDir()
+	for name, content := range map[string]string{
+		"SHA256SUMS":     "# revision: " + revision + "\n",
+		"hello.cdx.json": `{"bomFormat": "CycloneDX", "specVersion": "1.6", "metadata": {"component": {"type": "application", "name": "example.com/hello"}}}`,
+	} {
+		if err := os.WriteFile(filepath.Join(unversioned, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if code, _, stderr := run("--values", values("v1", good), "--dist", unversioned); code != 1 || !strings.Contains(stderr, "hello.cdx.json names no version") {
+		t.Errorf("an SBOM without a version: exit %d, stderr %q", code, stderr)
+	}
 	if err := os.WriteFile(bin, append(data, 0), 0o755); err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ import (
 
 // NewCmdSbom writes a CycloneDX SBOM for Go binaries.
 func NewCmdSbom() *cobra.Command {
-	var dir string
+	var dir, ver string
 	cmd := &cobra.Command{
 		Use:   "sbom BINARY...",
 		Short: "Describe Go binaries as CycloneDX 1.6 JSON SBOMs, from the build information they embed",
@@ -23,13 +23,17 @@ writes a CycloneDX 1.6 JSON software bill of materials: the main module as the a
 version, or the VCS revision of a build from a checkout; the binary's SHA-256), every linked
 dependency module with its purl and its go.sum h1 hash as SHA-256, the Go standard library of
 the toolchain, and the build settings (GOOS, GOARCH, CGO_ENABLED, -ldflags, -trimpath, vcs.*) as
-properties. It works on any Go binary. The output is deterministic: the serial number derives
+properties. It works on any Go binary. A binary that records no version (a -trimpath build
+outside a checkout, as in a Dockerfile) takes the "# version:" of the SHA256SUMS beside it when
+that lists the binary with its exact SHA-256 (berth's artifacts target writes it); --version
+sets it outright. The output is deterministic: the serial number derives
 from the binary's hash and the timestamp is the commit time the binary records.
 
 With one binary and no --output-dir the SBOM goes to stdout; otherwise each BINARY gets
 DIR/BINARY.cdx.json, written atomically.`,
 		Example: `  berth sbom ./bin/berth > berth.cdx.json
-  berth sbom dist/api dist/worker --output-dir dist`,
+  berth sbom dist/api dist/worker --output-dir dist
+  berth sbom ./orders --version 1.4.0 > orders.cdx.json`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if dir == "" && len(args) > 1 {
@@ -38,7 +42,7 @@ DIR/BINARY.cdx.json, written atomically.`,
 			var files []output.File
 			var errs []error
 			for _, bin := range args {
-				bom, err := sbom.FromBinary(bin, sbom.Tool{Name: "berth", Version: version()})
+				bom, err := sbom.FromBinary(bin, sbom.Options{Tool: sbom.Tool{Name: "berth", Version: version()}, Version: ver})
 				if err != nil {
 					errs = append(errs, err)
 					continue
@@ -66,5 +70,6 @@ DIR/BINARY.cdx.json, written atomically.`,
 		},
 	}
 	cmd.Flags().StringVarP(&dir, "output-dir", "o", "", "write BINARY.cdx.json files into this directory")
+	cmd.Flags().StringVar(&ver, "version", "", "the main module's version, when the binary records none (or records another)")
 	return cmd
 }

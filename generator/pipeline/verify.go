@@ -83,6 +83,8 @@ func Verify(o VerifyOptions) (checked, problems []string, err error) {
 	}
 	for _, file := range slices.Sorted(maps.Keys(versions)) {
 		switch v := versions[file]; {
+		case v == "":
+			problems = append(problems, fmt.Sprintf("%s names no version: run berth sbom on the binary beside the build's SHA256SUMS, or with --version", file))
 		case label == "":
 			problems = append(problems, fmt.Sprintf("%s has no %s label to compare %s's version %q with", ref, verify.VersionLabel, file, v))
 		case v != label:

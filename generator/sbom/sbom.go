@@ -16,12 +16,15 @@ import (
 	"io"
 	"os"
 	"path"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
 	"github.com/google/uuid"
 	"github.com/package-url/packageurl-go"
+
+	"github.com/berth-dev/berth/generator/verify"
 )
 
 // Tool names what made the SBOM (metadata.tools).
@@ -29,8 +32,22 @@ type Tool struct {
 	Name, Version string
 }
 
-// FromBinary reads a Go binary's build information and describes it.
-func FromBinary(file string, tool Tool) (*cdx.BOM, error) {
+// Options say what made the SBOM and, optionally, the main module's version when the
+// caller knows it better than the binary does.
+type Options struct {
+	Tool    Tool
+	Version string
+}
+
+// VersionSourceProperty names where the main module's version came from: the build
+// information, vcs.revision, -ldflags, SHA256SUMS or the --version the caller gave.
+const VersionSourceProperty = "berth:version:source"
+
+// FromBinary reads a Go binary's build information and describes it. A binary that
+// records no version (a -trimpath build outside a checkout keeps -ldflags out of its
+// build information) takes the "# version:" of a SHA256SUMS beside it that lists it
+// with its exact SHA-256, as berth's artifacts stage writes.
+func FromBinary(file string, o Options) (*cdx.BOM, error) {
 	// Only regular files: a FIFO or a device would block or never end.
 	if info, err := os.Stat(file); err != nil {
 		return nil, err
@@ -50,11 +67,44 @@ func FromBinary(file string, tool Tool) (*cdx.BOM, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a Go binary with build information (%w); berth sbom reads what the Go linker embeds", file, err)
 	}
-	return describe(path.Base(file), hex.EncodeToString(sum.Sum(nil)), info, tool), nil
+	fileSHA256 := hex.EncodeToString(sum.Sum(nil))
+	v := version{value: o.Version, source: "--version"}
+	if v.value == "" {
+		v = recordedVersion(info)
+	}
+	if v.value == "" {
+		if sums, err := verify.ReadSums(filepath.Dir(file)); err == nil {
+			v = version{value: sums.VersionOf(filepath.Base(file), fileSHA256), source: "SHA256SUMS"}
+		}
+	}
+	return describe(filepath.Base(file), fileSHA256, info, o.Tool, v), nil
+}
+
+type version struct{ value, source string }
+
+// recordedVersion is the version the binary records: its module version, else the
+// commit it was built from, else the version the build stamped with -X …version=.
+func recordedVersion(info *debug.BuildInfo) version {
+	if v := info.Main.Version; v != "" && v != "(devel)" {
+		return version{v, "build information"}
+	}
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" && s.Value != "" {
+			return version{s.Value, "vcs.revision"}
+		}
+	}
+	for _, s := range info.Settings {
+		if s.Key == "-ldflags" {
+			if v := stampedVersion(s.Value); v != "" {
+				return version{v, "-ldflags"}
+			}
+		}
+	}
+	return version{}
 }
 
 // describe turns build information into the BOM.
-func describe(name, fileSHA256 string, info *debug.BuildInfo, tool Tool) *cdx.BOM {
+func describe(name, fileSHA256 string, info *debug.BuildInfo, tool Tool, v version) *cdx.BOM {
 	settings := map[string]string{}
 	for _, s := range info.Settings {
 		settings[s.Key] = s.Value
@@ -63,15 +113,14 @@ func describe(name, fileSHA256 string, info *debug.BuildInfo, tool Tool) *cdx.BO
 	// Same binary, same serial number: a name-based UUID of its hash.
 	bom.SerialNumber = "urn:uuid:" + uuid.NewSHA1(uuid.NameSpaceURL, []byte("sha256:"+fileSHA256)).String()
 	main := moduleComponent(info.Main, cdx.ComponentTypeApplication)
-	if main.Version == "" || main.Version == "(devel)" {
-		// A build without module version: the commit it was built from, else the
-		// version the build stamped with -X …version= (berth's Dockerfiles do).
-		main.Version = cmpOr(settings["vcs.revision"], stampedVersion(settings["-ldflags"]))
-	}
+	main.Version = v.value
 	main.PackageURL = purl(info.Main.Path, main.Version)
 	main.BOMRef = main.PackageURL
 	main.Hashes = &[]cdx.Hash{{Algorithm: cdx.HashAlgoSHA256, Value: fileSHA256}}
 	main.Properties = buildProperties(name, info)
+	if v.value != "" {
+		*main.Properties = append(*main.Properties, cdx.Property{Name: VersionSourceProperty, Value: v.source})
+	}
 	bom.Metadata = &cdx.Metadata{
 		Timestamp: settings["vcs.time"],
 		Component: &main,
@@ -191,11 +240,4 @@ func stampedVersion(ldflags string) string {
 		}
 	}
 	return ""
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }

@@ -66,33 +66,77 @@ func Resolve(ref string, insecure bool) (*Image, error) {
 // comments, such as the build's revision) against the file's SHA-256, and returns a
 // problem per mismatch, missing file or malformed line.
 func Sums(dir string) ([]string, error) {
+	sums, err := ReadSums(dir)
+	if err != nil {
+		return nil, err
+	}
+	problems := sums.Problems
+	for _, l := range sums.Lines {
+		got, err := fileSHA256(filepath.Join(dir, filepath.FromSlash(l.File)))
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("SHA256SUMS:%d: %s: %v", l.N, l.File, err))
+			continue
+		}
+		if got != l.SHA256 {
+			problems = append(problems, fmt.Sprintf("SHA256SUMS:%d: %s has SHA-256 %s, the file says %s", l.N, l.File, got, l.SHA256))
+		}
+	}
+	return problems, nil
+}
+
+// SumsFile is a parsed SHA256SUMS: its checksum lines, the "# key: value" comments
+// berth's artifacts stage writes (revision, version), and the lines it could not read.
+type SumsFile struct {
+	Lines    []SumLine
+	Comments map[string]string
+	Problems []string
+}
+
+// SumLine is one "HEX  FILE" line; SHA256 is lower case.
+type SumLine struct {
+	N            int
+	SHA256, File string
+}
+
+// ReadSums parses dir/SHA256SUMS. A FILE must stay within dir.
+func ReadSums(dir string) (*SumsFile, error) {
 	data, err := os.ReadFile(filepath.Join(dir, "SHA256SUMS"))
 	if err != nil {
 		return nil, err
 	}
-	var problems []string
+	sums := &SumsFile{Comments: map[string]string{}}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
+		if comment, ok := strings.CutPrefix(line, "#"); ok {
+			if k, v, ok := strings.Cut(comment, ":"); ok {
+				sums.Comments[strings.TrimSpace(k)] = strings.TrimSpace(v)
+			}
+			continue
+		}
+		if line == "" {
 			continue
 		}
 		want, file, ok := strings.Cut(line, "  ")
 		file = strings.TrimPrefix(file, "*")
-		if !ok || len(want) != 64 || file == "" || filepath.IsAbs(file) || strings.Contains(filepath.ToSlash(file), "..") {
-			problems = append(problems, fmt.Sprintf("SHA256SUMS:%d: not a \"SHA256  FILE\" line within the directory", n))
+		if _, err := hex.DecodeString(want); !ok || err != nil || len(want) != 64 || file == "" || filepath.IsAbs(file) || strings.Contains(filepath.ToSlash(file), "..") {
+			sums.Problems = append(sums.Problems, fmt.Sprintf("SHA256SUMS:%d: not a \"SHA256  FILE\" line within the directory", n))
 			continue
 		}
-		got, err := fileSHA256(filepath.Join(dir, filepath.FromSlash(file)))
-		if err != nil {
-			problems = append(problems, fmt.Sprintf("SHA256SUMS:%d: %s: %v", n, file, err))
-			continue
-		}
-		if got != strings.ToLower(want) {
-			problems = append(problems, fmt.Sprintf("SHA256SUMS:%d: %s has SHA-256 %s, the file says %s", n, file, got, want))
+		sums.Lines = append(sums.Lines, SumLine{N: n, SHA256: strings.ToLower(want), File: file})
+	}
+	return sums, sc.Err()
+}
+
+// VersionOf returns the "# version:" of SHA256SUMS when it lists file with exactly
+// this SHA-256: the version the build was given, proven to belong to these bytes.
+func (s *SumsFile) VersionOf(file, sha256Hex string) string {
+	for _, l := range s.Lines {
+		if l.File == file && l.SHA256 == sha256Hex {
+			return s.Comments["version"]
 		}
 	}
-	return problems, sc.Err()
+	return ""
 }
 
 func fileSHA256(file string) (string, error) {
