@@ -6,7 +6,7 @@ BIN         := bin/berth
 GOLDEN_PKGS = $(shell $(GO) list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... | grep tests/testutil | cut -d' ' -f1)
 EXAMPLES    := $(wildcard examples/*/service.yaml)
 
-.PHONY: all build chart test unit check-examples golden chart-readme fmt fmt-check vet tidy-check fuzz fuzz-smoke cluster-up cluster-down cluster-test tools bench
+.PHONY: all build chart print-% test unit check-examples golden chart-readme fmt fmt-check vet tidy-check fuzz fuzz-smoke cluster-up cluster-down cluster-test tools bench
 
 # Pinned tools the tests run (tests/tools_test.go names the same paths). Each version gets
 # its own directory, so a bump installs anew.
@@ -27,7 +27,12 @@ CYCLONEDX_SCHEMA   := bin/cyclonedx-schema-$(CYCLONEDX_LIB_VERSION)/bom-1.6.SNAP
 REGISTRY_VERSION   := v3.1.1
 # BuildKit's buildkitd and buildctl, the version in go.mod (tests/tools/buildkit.sh).
 BUILDKIT_VERSION   := $(shell $(GO) list -m -f '{{.Version}}' github.com/moby/buildkit)
-TOOLS := bin/buildkit-$(BUILDKIT_VERSION)/buildctl bin/kube-score-$(KUBE_SCORE_VERSION)/kube-score bin/helm-$(HELM4_VERSION)/helm bin/helm-$(HELM3_VERSION)/helm $(SARIF_SCHEMA) $(CYCLONEDX_SCHEMA) bin/compose-$(COMPOSE_VERSION)/docker-compose bin/buildx-$(BUILDX_VERSION)/docker-buildx bin/registry-$(REGISTRY_VERSION)/registry
+# actionlint checks .github/workflows (with Debian's shellcheck for the run: scripts).
+ACTIONLINT_VERSION := v1.7.12
+# The Helm CLI the release workflow packages and pushes the chart with, and the chart's version.
+HELM               := bin/helm-$(HELM4_VERSION)/helm
+CHART_VERSION      = $(shell sed -n 's/^version: *//p' charts/go-service/Chart.yaml)
+TOOLS := bin/actionlint-$(ACTIONLINT_VERSION)/actionlint bin/buildkit-$(BUILDKIT_VERSION)/buildctl bin/kube-score-$(KUBE_SCORE_VERSION)/kube-score bin/helm-$(HELM4_VERSION)/helm bin/helm-$(HELM3_VERSION)/helm $(SARIF_SCHEMA) $(CYCLONEDX_SCHEMA) bin/compose-$(COMPOSE_VERSION)/docker-compose bin/buildx-$(BUILDX_VERSION)/docker-buildx bin/registry-$(REGISTRY_VERSION)/registry
 
 all: build test
 
@@ -37,7 +42,7 @@ build:
 ## test: formatting, vet, go.mod tidy, every Go test, and the committed example outputs are current
 test: tools fmt-check vet tidy-check unit check-examples fuzz-smoke cluster-test
 
-## tools: kube-score, the oldest (3.16) and newest (4.x) Helm CLIs the chart supports, the SARIF and CycloneDX schemas, Docker Compose v2, buildx, the OCI registry and BuildKit
+## tools: kube-score, the oldest (3.16) and newest (4.x) Helm CLIs the chart supports, the SARIF and CycloneDX schemas, Docker Compose v2, buildx, the OCI registry, BuildKit and actionlint
 tools: $(TOOLS)
 
 bin/kube-score-$(KUBE_SCORE_VERSION)/kube-score:
@@ -64,12 +69,19 @@ $(SARIF_SCHEMA):
 bin/buildkit-$(BUILDKIT_VERSION)/buildctl:
 	BUILDKIT_VERSION=$(BUILDKIT_VERSION) bash tests/tools/buildkit.sh $(@D)
 
+bin/actionlint-$(ACTIONLINT_VERSION)/actionlint:
+	GOBIN=$(CURDIR)/$(@D) CGO_ENABLED=0 $(GO) install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)
+
 bin/registry-$(REGISTRY_VERSION)/registry:
 	GOBIN=$(CURDIR)/$(@D) CGO_ENABLED=0 $(GO) install github.com/distribution/distribution/v3/cmd/registry@$(REGISTRY_VERSION)
 
 ## chart: package charts/go-service into dist/ as go-service-VERSION.tgz (Helm 4's helm package)
-chart: bin/helm-$(HELM4_VERSION)/helm
-	bin/helm-$(HELM4_VERSION)/helm package charts/go-service -d dist
+chart: $(HELM)
+	$(HELM) package charts/go-service -d dist
+
+## print-VAR: print a variable (the release workflow asks for HELM and CHART_VERSION)
+print-%:
+	@echo '$($*)'
 
 $(CYCLONEDX_SCHEMA):
 	rm -rf $(@D).tmp && mkdir -p $(@D).tmp
