@@ -49,13 +49,29 @@ func ApplicationSet(svc *model.Service) map[string]any {
 						map[string]any{"repoURL": a.RepoURL, "targetRevision": a.Revision, "ref": "values"},
 					},
 					"destination": map[string]any{"server": "https://kubernetes.default.svc", "namespace": "{{.namespace}}"},
-					"syncPolicy":  map[string]any{"syncOptions": []any{"CreateNamespace=true", "ServerSideApply=true"}},
+					"syncPolicy": map[string]any{
+						"syncOptions": []any{"CreateNamespace=true", "ServerSideApply=true"},
+						// The namespaces Argo CD creates enforce what the chart is built
+						// for, as tests/cluster's namespaces do.
+						"managedNamespaceMetadata": map[string]any{"labels": podSecurityRestricted()},
+					},
 				},
 			},
 			// Only templatePatch can add a field per element; automated sync is added
 			// for every environment whose element says autoSync.
 			"templatePatch": "{{- if .autoSync }}\nspec:\n  syncPolicy:\n    automated:\n      prune: true\n      selfHeal: true\n{{- end }}\n",
 		},
+	}
+}
+
+// podSecurityRestricted labels a namespace to enforce, audit and warn on Pod Security
+// "restricted" at the cluster's latest version.
+func podSecurityRestricted() map[string]any {
+	return map[string]any{
+		"pod-security.kubernetes.io/enforce":         "restricted",
+		"pod-security.kubernetes.io/enforce-version": "latest",
+		"pod-security.kubernetes.io/audit":           "restricted",
+		"pod-security.kubernetes.io/warn":            "restricted",
 	}
 }
 
