@@ -183,7 +183,9 @@ exec:
 {{- else }}
 {{- fail (printf "probes.%s.type: %q is not one of http, tcp, grpc, exec" .name $p.type) }}
 {{- end }}
-initialDelaySeconds: {{ int $p.initialDelaySeconds }}
+{{- with int $p.initialDelaySeconds }}{{/* 0, the default, is not stored: see minReadySeconds */}}
+initialDelaySeconds: {{ . }}
+{{- end }}
 periodSeconds: {{ int $p.periodSeconds }}
 timeoutSeconds: {{ int $p.timeoutSeconds }}
 failureThreshold: {{ int $p.failureThreshold }}
