@@ -527,7 +527,45 @@ func ruleArgoCDChart(c *ruleContext) {
 		c.errorf("/argocd/chart/oci", keyNode, "an OCI chart needs its version pinned: add version (Chart.yaml's version, e.g. 0.1.0)")
 	case ch.OCI == "" && ch.Version != "":
 		c.errorf("/argocd/chart/version", keyNode, "version pins a chart from an OCI registry: add oci, or use revision for a git repository")
+	case ch.OCI == "":
+		ruleArgoCDOneRevisionPerRepo(c)
 	}
+}
+
+// ruleArgoCDOneRevisionPerRepo: Argo CD refuses a multi-source Application whose chart
+// and $values come from one repository at two revisions ("cannot reference a different
+// revision of the same repository"); it works only while both resolve to one commit,
+// so a pinned chart tag in the service's own repository breaks at the next commit.
+func ruleArgoCDOneRevisionPerRepo(c *ruleContext) {
+	a, ch := c.s.ArgoCD, c.s.ArgoCD.Chart
+	chartURL := cmp.Or(ch.RepoURL, defaultChartRepoURL)
+	if !sameGitRepo(chartURL, a.RepoURL) {
+		return
+	}
+	chartRev, valuesRev := cmp.Or(ch.Revision, defaultChartRevision), cmp.Or(a.Revision, "HEAD")
+	if chartRev == valuesRev {
+		return
+	}
+	where := "/argocd/chart/revision"
+	if ch.Revision == "" {
+		where = "/argocd/chart"
+	}
+	msg := "the chart (revision %s) and the values (revision %s) come from one repository, %s: Argo CD refuses two revisions of one repository in an Application; give both the same revision, or take the chart from an OCI registry (argocd.chart.oci and version)"
+	if valuesRev == "HEAD" { // HEAD may be the chart's branch
+		c.warnf(where, keyNode, msg, chartRev, valuesRev, a.RepoURL)
+		return
+	}
+	c.errorf(where, keyNode, msg, chartRev, valuesRev, a.RepoURL)
+}
+
+// sameGitRepo compares git URLs as Argo CD does: case-insensitive, without a trailing
+// slash or .git.
+func sameGitRepo(a, b string) bool {
+	norm := func(u string) string {
+		u = strings.ToLower(strings.TrimRight(u, "/"))
+		return strings.TrimSuffix(u, ".git")
+	}
+	return norm(a) == norm(b)
 }
 
 const maxConfigBytes = 512 << 10 // ConfigMaps are limited to 1 MiB in etcd
