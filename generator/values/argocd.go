@@ -37,6 +37,9 @@ func ApplicationSet(svc *model.Service) map[string]any {
 				"metadata": map[string]any{
 					"name":   svc.Name + "-{{.env}}",
 					"labels": map[string]any{"app.kubernetes.io/name": svc.Name, "berth.dev/environment": "{{.env}}"},
+					// Compare as the API server would apply: with server-side apply, a
+					// client-side diff sees the server's defaults as drift.
+					"annotations": map[string]any{"argocd.argoproj.io/compare-options": "ServerSideDiff=true"},
 				},
 				"spec": map[string]any{
 					"project": a.Project,
