@@ -27,12 +27,14 @@ CYCLONEDX_SCHEMA   := bin/cyclonedx-schema-$(CYCLONEDX_LIB_VERSION)/bom-1.6.SNAP
 REGISTRY_VERSION   := v3.1.1
 # BuildKit's buildkitd and buildctl, the version in go.mod (tests/tools/buildkit.sh).
 BUILDKIT_VERSION   := $(shell $(GO) list -m -f '{{.Version}}' github.com/moby/buildkit)
+# Argo CD for tests/cluster's TestArgoCD (tests/tools/argocd.sh: why v3.2 and how it is built).
+ARGOCD_VERSION     := v3.2.11
 # actionlint checks .github/workflows (with Debian's shellcheck for the run: scripts).
 ACTIONLINT_VERSION := v1.7.12
 # The Helm CLI the release workflow packages and pushes the chart with, and the chart's version.
 HELM               := bin/helm-$(HELM4_VERSION)/helm
 CHART_VERSION      = $(shell sed -n 's/^version: *//p' charts/go-service/Chart.yaml)
-TOOLS := bin/actionlint-$(ACTIONLINT_VERSION)/actionlint bin/buildkit-$(BUILDKIT_VERSION)/buildctl bin/kube-score-$(KUBE_SCORE_VERSION)/kube-score bin/helm-$(HELM4_VERSION)/helm bin/helm-$(HELM3_VERSION)/helm $(SARIF_SCHEMA) $(CYCLONEDX_SCHEMA) bin/compose-$(COMPOSE_VERSION)/docker-compose bin/buildx-$(BUILDX_VERSION)/docker-buildx bin/registry-$(REGISTRY_VERSION)/registry
+TOOLS := bin/argocd-$(ARGOCD_VERSION)/argocd bin/actionlint-$(ACTIONLINT_VERSION)/actionlint bin/buildkit-$(BUILDKIT_VERSION)/buildctl bin/kube-score-$(KUBE_SCORE_VERSION)/kube-score bin/helm-$(HELM4_VERSION)/helm bin/helm-$(HELM3_VERSION)/helm $(SARIF_SCHEMA) $(CYCLONEDX_SCHEMA) bin/compose-$(COMPOSE_VERSION)/docker-compose bin/buildx-$(BUILDX_VERSION)/docker-buildx bin/registry-$(REGISTRY_VERSION)/registry
 
 all: build test
 
@@ -42,7 +44,7 @@ build:
 ## test: formatting, vet, go.mod tidy, every Go test, and the committed example outputs are current
 test: tools fmt-check vet tidy-check unit check-examples fuzz-smoke cluster-test
 
-## tools: kube-score, the oldest (3.16) and newest (4.x) Helm CLIs the chart supports, the SARIF and CycloneDX schemas, Docker Compose v2, buildx, the OCI registry, BuildKit and actionlint
+## tools: kube-score, the oldest (3.16) and newest (4.x) Helm CLIs the chart supports, the SARIF and CycloneDX schemas, Docker Compose v2, buildx, the OCI registry, BuildKit, actionlint and Argo CD
 tools: $(TOOLS)
 
 bin/kube-score-$(KUBE_SCORE_VERSION)/kube-score:
@@ -68,6 +70,9 @@ $(SARIF_SCHEMA):
 
 bin/buildkit-$(BUILDKIT_VERSION)/buildctl:
 	BUILDKIT_VERSION=$(BUILDKIT_VERSION) bash tests/tools/buildkit.sh $(@D)
+
+bin/argocd-$(ARGOCD_VERSION)/argocd:
+	ARGOCD_VERSION=$(ARGOCD_VERSION) bash tests/tools/argocd.sh $(@D)
 
 bin/actionlint-$(ACTIONLINT_VERSION)/actionlint:
 	GOBIN=$(CURDIR)/$(@D) CGO_ENABLED=0 $(GO) install github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION)

@@ -476,17 +476,58 @@ func checkServerSideDryRun(t *testing.T, ns string, ex example, env string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, errs, err := run(t, strings.NewReader(manifest), "kubectl", "apply", "--server-side", "--dry-run=server", "--field-manager", "berth-test", "--force-conflicts", "-n", ns, "-f", "-")
+	out, errs, err := run(t, strings.NewReader(manifest), "kubectl", "apply", "--server-side", "--dry-run=server", "--field-manager", "berth-test", "--force-conflicts", "-n", ns, "-f", "-", "-o", "json")
 	if err != nil {
 		t.Fatalf("server-side dry run of berth render: %v\n%s%s", err, out, errs)
 	}
 	if strings.Contains(errs, "Warning") {
 		t.Errorf("server-side dry run warned: %s", errs)
 	}
+	checkStoredAsRendered(t, manifest, out)
 	helmObjects := objectNames(t, must(t, helmBin(t, helmVersions[0]), "get", "manifest", ex.res.Service.Name, "-n", ns))
 	rendered := objectNames(t, withoutHooks(manifest)) // helm get manifest leaves hooks out
 	if !slices.Equal(helmObjects, rendered) {
 		t.Errorf("berth render has %v, Helm created %v", rendered, helmObjects)
+	}
+}
+
+// checkStoredAsRendered: the API server stores every field of every rendered object
+// with the value berth rendered (it adds defaults, but drops or rewrites nothing), so a
+// GitOps tool comparing the two (Argo CD) sees no drift after a sync. A zero that the
+// API omits (minReadySeconds: 0) or a quantity it rewrites (cpu: 0.5 becomes 500m)
+// would show as OutOfSync forever. stored is kubectl's -o json of the dry run.
+func checkStoredAsRendered(t *testing.T, manifest, stored string) {
+	t.Helper()
+	var list struct {
+		Kind  string           `json:"kind"`
+		Items []map[string]any `json:"items"`
+	}
+	if err := json.Unmarshal([]byte(stored), &list); err != nil {
+		t.Fatal(err)
+	}
+	if list.Kind != "List" { // one object
+		var obj map[string]any
+		if err := json.Unmarshal([]byte(stored), &obj); err != nil {
+			t.Fatal(err)
+		}
+		list.Items = []map[string]any{obj}
+	}
+	byName := map[string]map[string]any{}
+	for _, obj := range list.Items {
+		byName[obj["kind"].(string)+"/"+obj["metadata"].(map[string]any)["name"].(string)] = obj
+	}
+	for _, doc := range releaseutil.SplitManifests(manifest) {
+		var obj map[string]any
+		if err := sigsyaml.Unmarshal([]byte(doc), &obj); err != nil {
+			t.Fatal(err)
+		}
+		if obj == nil {
+			continue
+		}
+		name := obj["kind"].(string) + "/" + obj["metadata"].(map[string]any)["name"].(string)
+		for _, d := range subsetDiff(name, obj, byName[name]) {
+			t.Errorf("the API server stores another value than berth rendered: %s", d)
+		}
 	}
 }
 
