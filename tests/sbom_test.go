@@ -175,29 +175,33 @@ func checkSBOMVersion(t *testing.T, hello string) {
 		}
 		return bom.Metadata.Component.Version, source
 	}
-	writeSums := func(hexSum string) {
+	writeSums := func(hexSum, version string) {
 		t.Helper()
-		sums := "# revision: 0123abc\n# version: 1.4.0\n" + hexSum + "  hello\n"
+		sums := "# revision: 0123abc\n# version: " + version + "\n" + hexSum + "  hello\n"
 		if err := os.WriteFile(filepath.Join(dir, "SHA256SUMS"), []byte(sums), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for _, c := range []struct {
-		name, sum       string
-		args            []string
-		version, source string
+		name, sum, sumsVersion string
+		args                   []string
+		version, source        string
 	}{
 		{name: "no SHA256SUMS"},
-		{name: "SHA256SUMS lists it", sum: hex.EncodeToString(sum[:]), version: "1.4.0", source: "SHA256SUMS"},
-		{name: "SHA256SUMS lists other bytes", sum: strings.Repeat("0", 64)},
-		{name: "--version", sum: hex.EncodeToString(sum[:]), args: []string{"--version", "2.0.0-rc.1"}, version: "2.0.0-rc.1", source: "--version"},
+		{name: "SHA256SUMS lists it", sum: hex.EncodeToString(sum[:]), sumsVersion: "1.4.0", version: "1.4.0", source: "SHA256SUMS"},
+		{name: "SHA256SUMS lists other bytes", sum: strings.Repeat("0", 64), sumsVersion: "1.4.0"},
+		{name: "a terminal escape in SHA256SUMS", sum: hex.EncodeToString(sum[:]), sumsVersion: "1.4.0\x1b]0;owned\x07"},
+		{name: "--version", sum: hex.EncodeToString(sum[:]), sumsVersion: "1.4.0", args: []string{"--version", "2.0.0-rc.1"}, version: "2.0.0-rc.1", source: "--version"},
 	} {
 		os.Remove(filepath.Join(dir, "SHA256SUMS"))
 		if c.sum != "" {
-			writeSums(c.sum)
+			writeSums(c.sum, c.sumsVersion)
 		}
 		if v, source := version(c.args...); v != c.version || source != c.source {
 			t.Errorf("%s: version %q from %q, want %q from %q", c.name, v, source, c.version, c.source)
 		}
+	}
+	if code, stdout, stderr := runBerth(t, "", "sbom", bin, "--version", "1.0\n# injected"); code != 2 || stdout != "" || !strings.Contains(stderr, "printable") {
+		t.Errorf("--version with a line break: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }

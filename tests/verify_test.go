@@ -119,7 +119,7 @@ func TestVerify(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("a consistent build: exit %d\n%s%s", code, stdout, stderr)
 	}
-	for _, want := range []string{"is " + good + " in the registry, as the values pin", "every file of SHA256SUMS matches", "hello.cdx.json describes version " + version} {
+	for _, want := range []string{"is " + good + " in the registry, as the values pin", "every file of SHA256SUMS matches", "hello.cdx.json describes version \"" + version + "\""} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("verify did not report %q:\n%s", want, stdout)
 		}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
+	"unicode"
 
 	"github.com/spf13/cobra"
 
@@ -38,6 +40,9 @@ DIR/BINARY.cdx.json, written atomically.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if dir == "" && len(args) > 1 {
 				return usageError{errors.New("several binaries need --output-dir")}
+			}
+			if ver != "" && (len(ver) > 256 || strings.IndexFunc(ver, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0) {
+				return usageError{fmt.Errorf("--version %q: a version is at most 256 printable characters", ver)}
 			}
 			var files []output.File
 			var errs []error

@@ -90,7 +90,7 @@ func Verify(o VerifyOptions) (checked, problems []string, err error) {
 		case v != label:
 			problems = append(problems, fmt.Sprintf("%s describes version %q, the image is labelled %q: they are not one build", file, v, label))
 		default:
-			checked = append(checked, fmt.Sprintf("%s describes version %s, the image's %s", file, v, verify.VersionLabel))
+			checked = append(checked, fmt.Sprintf("%s describes version %q, the image's %s", file, v, verify.VersionLabel))
 		}
 	}
 	return checked, problems, nil

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
@@ -109,7 +110,8 @@ func ReadSums(dir string) (*SumsFile, error) {
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
 		if comment, ok := strings.CutPrefix(line, "#"); ok {
-			if k, v, ok := strings.Cut(comment, ":"); ok {
+			// A comment is only believed when printable: it ends up in SBOMs and messages.
+			if k, v, ok := strings.Cut(comment, ":"); ok && strings.IndexFunc(comment, func(r rune) bool { return !unicode.IsPrint(r) }) < 0 {
 				sums.Comments[strings.TrimSpace(k)] = strings.TrimSpace(v)
 			}
 			continue
