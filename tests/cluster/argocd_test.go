@@ -225,6 +225,7 @@ func TestArgoCD(t *testing.T) {
 			view := svc.Environment(env)
 			ns := envNamespace(svc, env)
 			checkManagedNamespace(t, ns)
+			checkServerSideApplied(t, ns, svc.Name)
 			checkRunning(t, ns, view)
 			checkAppliedAsRendered(t, repo.descriptor, env, ns, applications(t)[svc.Name+"-"+env])
 		})
@@ -343,6 +344,33 @@ func embeddedAppVersion(t *testing.T) string {
 }
 
 func runQuiet(name string, args ...string) { _, _ = exec.Command(name, args...).CombinedOutput() }
+
+// checkServerSideApplied: Argo CD applied the namespace and the Deployment with
+// server-side apply (ServerSideApply=true): their managed fields name its field manager
+// with the operation Apply.
+func checkServerSideApplied(t *testing.T, ns, name string) {
+	t.Helper()
+	for _, obj := range [][]string{{"namespace", ns}, {"deployment", name, "-n", ns}} {
+		var o struct {
+			Metadata struct {
+				ManagedFields []struct {
+					Manager   string `json:"manager"`
+					Operation string `json:"operation"`
+				} `json:"managedFields"`
+			} `json:"metadata"`
+		}
+		if err := json.Unmarshal([]byte(kubectl(t, append(append([]string{"get"}, obj...), "-o", "json", "--show-managed-fields")...)), &o); err != nil {
+			t.Fatal(err)
+		}
+		applied := false
+		for _, f := range o.Metadata.ManagedFields {
+			applied = applied || (f.Manager == "argocd-controller" && f.Operation == "Apply")
+		}
+		if !applied {
+			t.Errorf("%s %s: not server-side applied by Argo CD (managed fields %+v)", obj[0], obj[1], o.Metadata.ManagedFields)
+		}
+	}
+}
 
 // checkManagedNamespace: Argo CD created the namespace (CreateNamespace) with the Pod
 // Security labels of the ApplicationSet's managedNamespaceMetadata.
