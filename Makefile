@@ -6,7 +6,7 @@ BIN         := bin/berth
 GOLDEN_PKGS = $(shell $(GO) list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... | grep tests/testutil | cut -d' ' -f1)
 EXAMPLES    := $(wildcard examples/*/service.yaml)
 
-.PHONY: all build chart print-% test unit check-examples golden chart-readme fmt fmt-check vet tidy-check fuzz fuzz-smoke cluster-up cluster-down cluster-test tools bench
+.PHONY: all build chart print-% test unit check-examples golden chart-readme descriptor-readme fmt fmt-check vet tidy-check fuzz fuzz-smoke cluster-up cluster-down cluster-test tools bench
 
 # Pinned tools the tests run (tests/tools_test.go names the same paths). Each version gets
 # its own directory, so a bump installs anew.
@@ -108,6 +108,10 @@ golden:
 ## chart-readme: rewrite the chart README's values table from values.yaml's comments
 chart-readme:
 	$(GO) run ./tests/chartdocs charts/go-service
+
+## descriptor-readme: rewrite README's descriptor reference from the schema's descriptions
+descriptor-readme:
+	$(GO) run ./tests/descriptordocs README.md schemas/service.schema.json
 
 fmt:
 	gofmt -w $$(git ls-files '*.go' ':!:**/vendor/**')

@@ -1,7 +1,6 @@
 package tests
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/berth-dev/berth/tests/testutil"
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestValidateInvalid runs 'berth validate' on each bad descriptor of the corpus and
@@ -103,32 +103,15 @@ func TestSchemaCommand(t *testing.T) {
 	_ = fmt.Sprint()
 }
 
-// TestREADMEDocumentsEveryField keeps the descriptor reference in README current.
-func TestREADMEDocumentsEveryField(t *testing.T) {
-	readme, err := os.ReadFile("../README.md")
+// TestREADMEDescriptorReference keeps README's descriptor reference generated from the
+// schema, every field described.
+func TestREADMEDescriptorReference(t *testing.T) {
+	readme := mustRead(t, "../README.md")
+	want, err := testutil.DescriptorREADME(readme, mustRead(t, "../schemas/service.schema.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var schema map[string]any
-	data, _ := os.ReadFile("../schemas/service.schema.json")
-	if err := json.Unmarshal(data, &schema); err != nil {
-		t.Fatal(err)
-	}
-	for _, field := range []string{"apiVersion", "metadata.name", "build.go", "build.dockerignore", "image.runtime", "image.user", "health.docker", "environments", "argocd.repoURL"} {
-		if !strings.Contains(string(readme), "`"+field+"`") {
-			t.Errorf("README does not document %s", field)
-		}
-	}
-	props := schema["properties"].(map[string]any)
-	for name, p := range props {
-		if !strings.Contains(string(readme), "`"+name+"`") {
-			t.Errorf("README does not document top-level field %s", name)
-		}
-		sub, _ := p.(map[string]any)["properties"].(map[string]any)
-		for child := range sub {
-			if !strings.Contains(string(readme), "`"+name+"."+child+"`") {
-				t.Errorf("README does not document %s.%s", name, child)
-			}
-		}
+	if diff := cmp.Diff(string(readme), string(want)); diff != "" {
+		t.Errorf("README.md's descriptor reference is not current with the schema (-have +want):\n%s\nrun 'make descriptor-readme'", diff)
 	}
 }
