@@ -516,10 +516,14 @@ func ruleIngress(c *ruleContext) {
 // ruleArgoCDChart: a chart comes from git (repoURL, path, revision) or from an OCI
 // registry (oci and version), not both; an OCI chart needs its version pinned.
 func ruleArgoCDChart(c *ruleContext) {
-	if c.s.ArgoCD == nil || c.s.ArgoCD.Chart == nil {
+	if c.s.ArgoCD == nil {
 		return
 	}
 	ch := c.s.ArgoCD.Chart
+	if ch == nil {
+		ruleArgoCDOneRevisionPerRepo(c)
+		return
+	}
 	switch {
 	case ch.OCI != "" && (ch.RepoURL != "" || ch.Path != "" || ch.Revision != ""):
 		c.errorf("/argocd/chart/oci", keyNode, "a chart from an OCI registry takes no repoURL, path or revision: oci and version say where it is")
@@ -538,6 +542,9 @@ func ruleArgoCDChart(c *ruleContext) {
 // so a pinned chart tag in the service's own repository breaks at the next commit.
 func ruleArgoCDOneRevisionPerRepo(c *ruleContext) {
 	a, ch := c.s.ArgoCD, c.s.ArgoCD.Chart
+	if ch == nil { // berth's chart at its default revision
+		ch = &chartSpec{}
+	}
 	chartURL := cmp.Or(ch.RepoURL, defaultChartRepoURL)
 	if !sameGitRepo(chartURL, a.RepoURL) {
 		return
@@ -547,7 +554,12 @@ func ruleArgoCDOneRevisionPerRepo(c *ruleContext) {
 		return
 	}
 	where := "/argocd/chart/revision"
-	if ch.Revision == "" {
+	switch {
+	case c.s.ArgoCD.Chart == nil && a.Revision != "":
+		where = "/argocd/revision"
+	case c.s.ArgoCD.Chart == nil:
+		where = "/argocd"
+	case ch.Revision == "":
 		where = "/argocd/chart"
 	}
 	msg := "the chart (revision %s) and the values (revision %s) come from one repository, %s: Argo CD refuses two revisions of one repository in an Application; give both the same revision, or take the chart from an OCI registry (argocd.chart.oci and version)"
