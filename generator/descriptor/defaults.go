@@ -67,7 +67,7 @@ func normalize(file string, s *spec, mod *gomod.Module, vendor gomod.VendorState
 	svc.Config = normalizeConfig(s, repo)
 	svc.Health = normalizeHealth(s, svc.Ports)
 	if s.Resources != nil {
-		svc.Resources = model.Resources{Requests: stringValues(s.Resources.Requests), Limits: stringValues(s.Resources.Limits)}
+		svc.Resources = model.Resources{Requests: canonicalQuantities(stringValues(s.Resources.Requests)), Limits: canonicalQuantities(stringValues(s.Resources.Limits))}
 	}
 	if a := s.Autoscaling; a != nil {
 		svc.Autoscaling = &model.Autoscaling{MinReplicas: max(a.MinReplicas, 1), MaxReplicas: a.MaxReplicas, TargetCPU: a.TargetCPU, TargetMemory: a.TargetMemory}
@@ -185,7 +185,7 @@ func normalizeVolumes(s *spec) []model.Volume {
 	var out []model.Volume
 	for _, name := range sortedKeys(s.Volumes) {
 		v := s.Volumes[name]
-		mv := model.Volume{Name: name, MountPath: v.MountPath, Size: v.Size, Medium: v.Medium, Persistent: v.Persistent || v.ExistingClaim != "", StorageClass: v.StorageClass, ExistingClaim: v.ExistingClaim}
+		mv := model.Volume{Name: name, MountPath: v.MountPath, Size: canonicalQuantity(v.Size), Medium: v.Medium, Persistent: v.Persistent || v.ExistingClaim != "", StorageClass: v.StorageClass, ExistingClaim: v.ExistingClaim}
 		if mv.Persistent {
 			mv.AccessMode = cmp.Or(v.AccessMode, defaultAccessMode)
 		}
@@ -271,7 +271,7 @@ func normalizeContainers(m map[string]containerSpec) []model.Container {
 		c := m[name]
 		mc := model.Container{Name: name, Image: c.Image, Command: c.Command, Args: c.Args, Ports: portList(c.Ports), Env: stringValues(c.Env)}
 		if c.Resources != nil {
-			mc.Resources = model.Resources{Requests: stringValues(c.Resources.Requests), Limits: stringValues(c.Resources.Limits)}
+			mc.Resources = model.Resources{Requests: canonicalQuantities(stringValues(c.Resources.Requests)), Limits: canonicalQuantities(stringValues(c.Resources.Limits))}
 		}
 		out = append(out, mc)
 	}

@@ -9,11 +9,11 @@ import (
 	"regexp"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/moby/patternmatcher"
+	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/berth-dev/berth/generator/finding"
 	"github.com/berth-dev/berth/generator/gomod"
@@ -449,36 +449,15 @@ func ruleResources(c *ruleContext) {
 		}
 		rq, okr := parseQuantity(req)
 		lim, okl := parseQuantity(r.Limits[name])
-		if okr && okl && rq > lim {
+		if okr && okl && rq.Cmp(lim) > 0 {
 			c.errorf("/resources/requests/"+name, valueNode, "request %v is above the limit %v", req, r.Limits[name])
 		}
 	}
 	if mem, ok := r.Limits["memory"]; ok {
-		if q, ok := parseQuantity(mem); ok && q < 16<<20 {
+		if q, ok := parseQuantity(mem); ok && q.Cmp(resource.MustParse("16Mi")) < 0 {
 			c.errorf("/resources/limits/memory", valueNode, "memory limit %v is below 16Mi; a Go service will not start", mem)
 		}
 	}
-}
-
-var quantitySuffix = map[string]float64{
-	"": 1, "m": 1e-3, "k": 1e3, "M": 1e6, "G": 1e9, "T": 1e12,
-	"Ki": 1 << 10, "Mi": 1 << 20, "Gi": 1 << 30, "Ti": 1 << 40,
-}
-
-var quantityRe = regexp.MustCompile(`^([0-9]+(?:\.[0-9]+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$`)
-
-// parseQuantity reads the quantity forms the schema admits.
-func parseQuantity(v any) (float64, bool) {
-	s := fmt.Sprint(v)
-	m := quantityRe.FindStringSubmatch(s)
-	if m == nil {
-		return 0, false
-	}
-	f, err := strconv.ParseFloat(m[1], 64)
-	if err != nil {
-		return 0, false
-	}
-	return f * quantitySuffix[m[2]], true
 }
 
 func ruleAutoscaling(c *ruleContext) {
