@@ -273,12 +273,17 @@ func needsCgo(p *listedPackage, pureGo []*listedPackage) bool {
 	if _, stub := cgoStubs[p.ImportPath]; stub {
 		return true
 	}
+	loads := true
 	for _, q := range pureGo {
 		if q.ImportPath == p.ImportPath {
 			return q.Error != nil || len(q.GoFiles) == 0
 		}
+		loads = loads && q.Error == nil && len(q.GoFiles) > 0
 	}
-	return true
+	// Not in the cgo-off build graph at all: its importer has a pure-Go file that does
+	// without it (purego's internal/cgo). That build needs it only if the graph is
+	// broken somewhere (an importer whose every file needs cgo).
+	return !loads
 }
 
 func cgoPackage(p *listedPackage, own string) CgoPackage {

@@ -104,11 +104,12 @@ func (r *reach) sortedReachable() []*ssa.Function {
 	for f := range r.reachable {
 		funcs = append(funcs, f)
 	}
+	// By name, not position: packages load in parallel, so positions differ between runs.
 	slices.SortFunc(funcs, func(a, b *ssa.Function) int {
-		if a.Pos() != b.Pos() {
-			return int(a.Pos() - b.Pos())
+		if c := strings.Compare(a.String(), b.String()); c != 0 {
+			return c
 		}
-		return strings.Compare(a.String(), b.String())
+		return int(a.Pos() - b.Pos())
 	})
 	return funcs
 }

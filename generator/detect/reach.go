@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"go/token"
 	"go/types"
+	"maps"
 	"net"
 	"os"
 	"path"
@@ -38,6 +39,7 @@ type reach struct {
 	idx       *index
 	methods   map[string][]*ssa.Function // own methods by name
 	steps     int                        // tracing steps taken (maxSteps)
+	traced    int                        // steps taken by the current trace (maxTraceSteps)
 }
 
 // analyzeReach loads the module's own packages in the mains' build graph (own) with
@@ -145,12 +147,16 @@ func (r *reach) walk(roots []*ssa.Function) {
 func (r *reach) methodsNamed(name string) []*ssa.Function {
 	if r.methods == nil {
 		r.methods = map[string][]*ssa.Function{}
-		for _, p := range r.prog.AllPackages() {
+		// Packages and members come from maps: sort them, so the order of callers, and
+		// with it what a bounded trace reaches, is the same on every run.
+		pkgs := r.prog.AllPackages()
+		slices.SortFunc(pkgs, func(a, b *ssa.Package) int { return strings.Compare(a.Pkg.Path(), b.Pkg.Path()) })
+		for _, p := range pkgs {
 			if !r.own(p.Pkg) {
 				continue
 			}
-			for _, m := range p.Members {
-				t, ok := m.(*ssa.Type)
+			for _, name := range slices.Sorted(maps.Keys(p.Members)) {
+				t, ok := p.Members[name].(*ssa.Type)
 				if !ok {
 					continue
 				}
@@ -177,26 +183,41 @@ func (r *reach) own(p *types.Package) bool {
 // traces their addresses and paths, and reads the defaults of the flags defined there.
 func (r *reach) analyze() *analysis {
 	a := &analysis{}
-	var routes []route
+	var calls []ssa.CallInstruction
 	for _, f := range r.sortedReachable() {
 		if f.Pkg == nil || !r.own(f.Pkg.Pkg) {
 			continue
 		}
 		for _, b := range f.Blocks {
 			for _, instr := range b.Instrs {
-				call, ok := instr.(ssa.CallInstruction)
-				if !ok {
-					continue
+				if call, ok := instr.(ssa.CallInstruction); ok {
+					calls = append(calls, call)
 				}
-				if site, ok := r.listenSite(call); ok {
-					a.sites = append(a.sites, site)
-				}
-				routes = append(routes, r.routes(call)...)
 			}
 		}
 	}
+	// In source order (positions depend on the order packages loaded in): the first
+	// listener of a kind gets the plain port name.
+	slices.SortStableFunc(calls, func(a, b ssa.CallInstruction) int {
+		pa, pb := r.prog.Fset.Position(a.Pos()), r.prog.Fset.Position(b.Pos())
+		return cmp.Or(strings.Compare(pa.Filename, pb.Filename), cmp.Compare(pa.Line, pb.Line), cmp.Compare(pa.Column, pb.Column))
+	})
+	// Listen calls first: they decide the ports, and the budget must not go first to
+	// the many route-like calls of a large program.
+	for _, call := range calls {
+		r.begin()
+		if site, ok := r.listenSite(call); ok {
+			a.sites = append(a.sites, site)
+		}
+	}
+	var routes []route
+	for _, call := range calls {
+		r.begin()
+		routes = append(routes, r.routes(call)...)
+	}
 	a.endpoints = linkRoutes(routes, a.sites)
 	for _, def := range r.index().flags {
+		r.begin()
 		fv := flagValue{name: def.name, evidence: r.evidence(def.pos, "flag --"+def.name)}
 		if def.def.v != nil {
 			for _, t := range r.storedValue(def.def, 0) {

@@ -136,3 +136,38 @@ func TestAnalyzeReachBounded(t *testing.T) {
 		t.Fatal("the analysis did not finish: tracing is unbounded")
 	}
 }
+
+// TestAnalyzeReachBudgetPerTrace: one listen call whose address explodes (as above),
+// and a matcher's Match(key) fed by a like chain, do not use up the budget the plain
+// listen after them needs; the matcher takes no handler, so it is no route at all.
+func TestAnalyzeReachBudgetPerTrace(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("package main\n\nimport \"net\"\n\ntype matcher struct{}\n\nfunc (matcher) Match(s string) bool { return s == \"\" }\n\n")
+	b.WriteString("func f24(a string) { net.Listen(\"tcp\", a) }\nfunc g24(a string) { matcher{}.Match(a) }\n")
+	for _, fn := range []string{"g", "f"} {
+		for i := 23; i >= 0; i-- {
+			fmt.Fprintf(&b, "func %s%d(a string) {\n", fn, i)
+			for j := range 8 {
+				fmt.Fprintf(&b, "\t%s%d(a + %q + a)\n", fn, i+1, fmt.Sprint(j))
+			}
+			b.WriteString("}\n")
+		}
+	}
+	b.WriteString("func main() {\n\tg0(\"/healthz\")\n\tf0(\":80\")\n\tnet.Listen(\"tcp\", \":7000\")\n}\n")
+	for name, data := range map[string]string{"go.mod": "module example.com/explode\n\ngo 1.26\n", "main.go": b.String()} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, err := analyzeReach(dir, "example.com/explode", false, []string{"example.com/explode"}, []string{"example.com/explode"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.sites) != 2 || len(a.sites[1].addrs) != 1 || a.sites[1].addrs[0].s != ":7000" {
+		t.Errorf("sites %+v: want the exploding listen, then :7000 traced", a.sites)
+	}
+	if len(a.endpoints) != 0 {
+		t.Errorf("endpoints %+v: Match without a handler is no route", a.endpoints)
+	}
+}

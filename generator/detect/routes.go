@@ -46,7 +46,7 @@ func (r *reach) routes(call ssa.CallInstruction) []route {
 	} else if callee := common.StaticCallee(); callee != nil && callee.Object() != nil && callee.Object().Pkg() != nil {
 		shown = callee.Object().Pkg().Name() + "." + name
 	}
-	if !routeCalls[name] || len(args) == 0 {
+	if !routeCalls[name] || len(args) == 0 || (name != "Path" && !passesHandler(args[1:])) {
 		return nil
 	}
 	if b, ok := args[0].Type().Underlying().(*types.Basic); !ok || b.Info()&types.IsString == 0 {
@@ -308,4 +308,30 @@ func typeName(t types.Type) string {
 		return n.Obj().Name()
 	}
 	return types.TypeString(t, func(*types.Package) string { return "" })
+}
+
+// passesHandler: a route registration hands over a handler (a function, functions, or
+// an http.Handler); a Get, Add or Match without one (a cache, a set, a matcher) is not
+// one, and tracing its key in a large program costs what the listen calls need.
+// gorilla/mux's Path(tpl) takes its handler in a later call, so it is let through.
+func passesHandler(args []ssa.Value) bool {
+	for _, a := range args {
+		t := a.Type()
+		if s, ok := t.Underlying().(*types.Slice); ok {
+			t = s.Elem()
+		}
+		if _, ok := t.Underlying().(*types.Signature); ok || hasServeHTTP(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasServeHTTP: t, or a pointer to it, has ServeHTTP (an interface lists it).
+func hasServeHTTP(t types.Type) bool {
+	if types.NewMethodSet(t).Lookup(nil, "ServeHTTP") != nil {
+		return true
+	}
+	_, isPtr := t.(*types.Pointer)
+	return !isPtr && types.NewMethodSet(types.NewPointer(t)).Lookup(nil, "ServeHTTP") != nil
 }

@@ -32,16 +32,23 @@ type frame struct {
 // maxTrace bounds the walk through parameters, returns and stores; maxTexts bounds
 // what one value may hold (concatenations multiply); maxSteps bounds the tracing of
 // a whole analysis, so code built to make it explode (many callers passing many
-// callers' parameters) costs a bounded time and leaves addresses untraced.
+// callers' parameters) costs a bounded time and leaves addresses untraced, and
+// maxTraceSteps bounds one listen call, route or flag, so that one of them cannot
+// use up what the others need.
 const (
-	maxTrace = 16
-	maxTexts = 64
-	maxSteps = 2_000_000
+	maxTrace      = 16
+	maxTexts      = 64
+	maxSteps      = 2_000_000
+	maxTraceSteps = 200_000
 )
+
+// begin starts the trace of one listen call, route or flag.
+func (r *reach) begin() { r.traced = 0 }
 
 func (r *reach) spent() bool {
 	r.steps++
-	return r.steps > maxSteps
+	r.traced++
+	return r.steps > maxSteps || r.traced > maxTraceSteps
 }
 
 // texts returns the constant texts v may hold: string and integer constants,

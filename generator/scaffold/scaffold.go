@@ -220,7 +220,7 @@ func mainSource(m detect.Main, otherwise string) string {
 
 func cgoSource(r *detect.Repo) string {
 	if len(r.CGO) == 0 && len(r.OptionalCGO) > 0 {
-		return "cgo only in " + cgoNames(r.OptionalCGO) + " (optional: each builds without it too, go list with CGO_ENABLED=0): a static binary"
+		return "cgo only in " + cgoNames(r.OptionalCGO) + " (optional: go list with CGO_ENABLED=0 builds the program without it): a static binary"
 	}
 	if len(r.CGO) == 0 {
 		return "no package in the build graph has cgo files (go list with CGO_ENABLED=1)"

@@ -12,11 +12,15 @@ static unsigned int sum(const unsigned char *p, int n) {
 */
 import "C"
 
-import "unsafe"
+import (
+	"unsafe"
+
+	"example.com/checksum/internal/dl"
+)
 
 // Sum adds the bytes.
 func Sum(b []byte) uint32 {
-	if len(b) == 0 {
+	if len(b) == 0 || !dl.Ready() {
 		return 0
 	}
 	return uint32(C.sum((*C.uchar)(unsafe.Pointer(&b[0])), C.int(len(b))))
