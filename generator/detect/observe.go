@@ -104,13 +104,26 @@ func (r *Repo) Observe(obs []Observed) {
 			continue
 		}
 		name := observedName(p, o.Routes)
-		if taken[name] {
+		if taken[name] && p.Protocol == "UDP" && !taken[name+"-udp"] {
+			name += "-udp" // the UDP side of a TCP port (DNS on 53)
+		} else if taken[name] {
 			name = fmt.Sprintf("%s-%d", name, p.Number)
 		}
 		taken[name] = true
 		ports[i].Name = name
 	}
 	r.Ports = ports
+	if len(o.Routes) == 0 && slices.Contains(protocols(o.Ports), "TCP") && len(r.Endpoints) > 0 {
+		// The code registers health routes, but none answered on a port the program
+		// opened: they belong to a server its default configuration does not start, and
+		// an HTTP probe on another port would never pass.
+		var paths []string
+		for _, e := range r.Endpoints {
+			paths = append(paths, e.Path)
+		}
+		r.ProbeNote = strings.TrimPrefix(r.ProbeNote+"\n", "\n") + fmt.Sprintf("--probe: %s, registered in the code, answered on none of the TCP ports main package %s opened: the probes use TCP.", strings.Join(slices.Compact(paths), ", "), o.Main)
+		r.Endpoints, r.Health = nil, Health{}
+	}
 	if len(o.Routes) > 0 {
 		r.Endpoints = nil
 		for _, rt := range o.Routes {
@@ -149,6 +162,14 @@ func printable(s string, n int) string {
 	out := b.String()
 	if len(out) > n {
 		out = strings.ToValidUTF8(out[:n], "") + "…"
+	}
+	return out
+}
+
+func protocols(ports []ObservedPort) []string {
+	var out []string
+	for _, p := range ports {
+		out = append(out, p.Protocol)
 	}
 	return out
 }

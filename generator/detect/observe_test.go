@@ -43,3 +43,29 @@ func TestObserve(t *testing.T) {
 		t.Errorf("note %q\nwant %q", quiet.ProbeNote, want)
 	}
 }
+
+// TestObserveUnansweredHealth: CoreDNS in its default configuration opens DNS on 53
+// over TCP and UDP; its health plugin's /health, registered in the code, answers
+// nowhere. The UDP side is named dns-udp, and no HTTP probe is proposed on the DNS port.
+func TestObserveUnansweredHealth(t *testing.T) {
+	health := &Endpoint{Path: "/health"}
+	r := &Repo{
+		Ports:     []Port{{Name: "http", Number: 853}},
+		Endpoints: []Endpoint{*health, {Path: "/ready"}},
+		Health:    Health{Liveness: health},
+	}
+	r.Observe([]Observed{{Main: ".", Ports: []ObservedPort{{Number: 53, Protocol: "TCP"}, {Number: 53, Protocol: "UDP"}}}})
+	var got []string
+	for _, p := range r.Ports {
+		got = append(got, fmt.Sprintf("%s=%s:%d", p.Name, p.Protocol, p.Number))
+	}
+	if want := "dns=:53 dns-udp=UDP:53"; strings.Join(got, " ") != want {
+		t.Errorf("ports %q, want %q", strings.Join(got, " "), want)
+	}
+	if r.Health != (Health{}) || r.Endpoints != nil {
+		t.Errorf("health %+v endpoints %+v: routes that answered nowhere must go", r.Health, r.Endpoints)
+	}
+	if want := "--probe: /health, /ready, registered in the code, answered on none of the TCP ports main package . opened: the probes use TCP."; r.ProbeNote != want {
+		t.Errorf("note %q\nwant %q", r.ProbeNote, want)
+	}
+}

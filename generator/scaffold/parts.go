@@ -196,7 +196,11 @@ func (d *Draft) health(ports []string) (*yaml.Node, string) {
 		}
 		return m, ""
 	}
-	return nil, fmt.Sprintf("health: no /healthz-style route found in the code, so berth probes port %q over TCP (startup and readiness).\nServe /healthz and /readyz and declare them under health: for real checks.", probePort(ports))
+	where := "found in the code"
+	if d.repo.Observed {
+		where = "answered in the observed run"
+	}
+	return nil, fmt.Sprintf("health: no /healthz-style route %s, so berth probes port %q over TCP (startup and readiness).\nServe /healthz and /readyz and declare them under health: for real checks.", where, probePort(ports))
 }
 
 // servingPort is the declared TCP port of the listener serving an endpoint, when the
