@@ -25,10 +25,7 @@ func TestDebugTarget(t *testing.T) {
 	})
 	docker(t, "run", "-d", "--name", name, "--read-only", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
 		"-p", "127.0.0.1::2345", "-p", "127.0.0.1::8080", image)
-	port := func(p string) string {
-		out := docker(t, "port", name, p)
-		return strings.TrimSpace(strings.Split(out, "\n")[0])
-	}
+	port := func(p string) string { return hostPort(t, name, p) }
 	if body := get(t, "http://"+port("8080")+"/"); body == "" {
 		t.Error("the service under Delve answered nothing")
 	}

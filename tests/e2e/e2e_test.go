@@ -131,8 +131,7 @@ func TestExamplesBuildAndRun(t *testing.T) {
 				checkSize(t, image, ex.binaries)
 			}
 			name := runHardened(t, ex, root)
-			port := docker(t, "port", name, "8080/tcp")
-			body := get(t, "http://"+port[strings.LastIndex(port, "\n")+1:]+ex.path)
+			body := get(t, "http://"+hostPort(t, name, "8080/tcp")+ex.path)
 			for _, w := range ex.want {
 				if !strings.Contains(body, w) {
 					t.Errorf("GET %s = %q, want it to contain %q", ex.path, body, w)
@@ -151,13 +150,21 @@ func TestExamplesBuildAndRun(t *testing.T) {
 func runHardened(t *testing.T, ex example, root string) string {
 	t.Helper()
 	name := "berth-e2e-" + ex.name
-	_, _ = dockerOut("rm", "-f", name)
-	args := []string{"run", "-d", "--name", name, "--read-only", "--tmpfs", "/tmp", "--cap-drop", "ALL",
+	args := []string{"--read-only", "--tmpfs", "/tmp", "--cap-drop", "ALL",
 		"--security-opt", "no-new-privileges", "-p", "127.0.0.1::8080"}
 	for _, a := range ex.runArgs {
 		args = append(args, strings.ReplaceAll(a, "CONFIG", filepath.Join(root, "examples", ex.name, "config", "app.yaml")))
 	}
-	docker(t, append(args, "berth-e2e/"+ex.name)...)
+	runContainer(t, name, append(args, "berth-e2e/"+ex.name)...)
+	return name
+}
+
+// runContainer starts a detached container under a fixed name (replacing a leftover
+// one) and removes it when the test ends, after logging its output if the test failed.
+func runContainer(t *testing.T, name string, args ...string) {
+	t.Helper()
+	_, _ = dockerOut("rm", "-f", name)
+	docker(t, append([]string{"run", "-d", "--name", name}, args...)...)
 	t.Cleanup(func() {
 		if t.Failed() {
 			logs, _ := dockerOut("logs", name)
@@ -165,8 +172,16 @@ func runHardened(t *testing.T, ex example, root string) string {
 		}
 		_, _ = dockerOut("rm", "-f", name)
 	})
-	return name
 }
+
+// hostPort is the loopback address Docker published a container port on.
+func hostPort(t *testing.T, name, port string) string {
+	t.Helper()
+	return lastLine(docker(t, "port", name, port))
+}
+
+// lastLine: Docker prints one published address per line (IPv4, then IPv6).
+func lastLine(s string) string { return s[strings.LastIndex(s, "\n")+1:] }
 
 func get(t *testing.T, url string) string {
 	t.Helper()
@@ -294,17 +309,8 @@ func TestDevTargetHotReload(t *testing.T) {
 		}
 	}
 	name := "berth-e2e-hello-dev"
-	_, _ = dockerOut("rm", "-f", name)
-	docker(t, "run", "-d", "--name", name, "-v", src+":/src", "-p", "127.0.0.1::8080", image)
-	t.Cleanup(func() {
-		if t.Failed() {
-			logs, _ := dockerOut("logs", name)
-			t.Logf("container logs:\n%s", logs)
-		}
-		_, _ = dockerOut("rm", "-f", name)
-	})
-	port := docker(t, "port", name, "8080/tcp")
-	url := "http://" + port[strings.LastIndex(port, "\n")+1:] + "/"
+	runContainer(t, name, "-v", src+":/src", "-p", "127.0.0.1::8080", image)
+	url := "http://" + hostPort(t, name, "8080/tcp") + "/"
 	if body := getUntil(t, url, "hello from", 90*time.Second); body == "" {
 		t.Fatal("the dev container never answered")
 	}
@@ -372,8 +378,7 @@ func TestInitThenBuild(t *testing.T) {
 	checkShell(t, image, false)
 	checkSize(t, image, []string{"storefront"})
 	name := runHardened(t, ex, repoRoot(t))
-	port := docker(t, "port", name, "8080/tcp")
-	base := "http://" + port[strings.LastIndex(port, "\n")+1:]
+	base := "http://" + hostPort(t, name, "8080/tcp")
 	for path, want := range map[string]string{
 		"/":                    "storefront from dist",
 		"/assets/app.js":       `console.log("storefront")`,

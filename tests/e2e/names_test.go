@@ -36,7 +36,7 @@ func checkNames(t *testing.T, image, container string) {
 	if !slices.Equal(cmd, res.Service.Args) {
 		t.Errorf("image CMD %q, chart args %q", cmd, res.Service.Args)
 	}
-	httpAddr := lastLine(docker(t, "port", container, "8080/tcp"))
+	httpAddr := hostPort(t, container, "8080/tcp")
 	req, _ := http.NewRequest(http.MethodPut, "http://"+httpAddr+"/records/www.example.test", strings.NewReader("192.0.2.7"))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -60,7 +60,7 @@ func checkNames(t *testing.T, image, container string) {
 		t.Errorf("the record in the data volume: %q, %v", data, err)
 	}
 	for _, proto := range []string{"udp", "tcp"} {
-		addr := lastLine(docker(t, "port", container, "53/"+proto))
+		addr := hostPort(t, container, "53/"+proto)
 		ip, rcode := testutil.QueryA(t, proto, addr, "www.example.test.")
 		if rcode != dnsmessage.RCodeSuccess || ip != "192.0.2.7" {
 			t.Errorf("DNS over %s: %v %q, want 192.0.2.7", proto, rcode, ip)
@@ -70,5 +70,3 @@ func checkNames(t *testing.T, image, container string) {
 		}
 	}
 }
-
-func lastLine(s string) string { return s[strings.LastIndex(s, "\n")+1:] }

@@ -60,18 +60,9 @@ func TestRealServiceNATS(t *testing.T) {
 	docker(t, "build", "-q", "--build-arg", "GO_VERSION="+goMinor(), "-t", image, dir)
 	checkShell(t, image, false)
 	name := "berth-e2e-nats-server"
-	_, _ = dockerOut("rm", "-f", name)
-	docker(t, "run", "-d", "--name", name, "--read-only", "--tmpfs", "/tmp", "--cap-drop", "ALL",
+	runContainer(t, name, "--read-only", "--tmpfs", "/tmp", "--cap-drop", "ALL",
 		"--security-opt", "no-new-privileges", "-p", "127.0.0.1::4222", image)
-	t.Cleanup(func() {
-		if t.Failed() {
-			logs, _ := dockerOut("logs", name)
-			t.Logf("container logs:\n%s", logs)
-		}
-		_, _ = dockerOut("rm", "-f", name)
-	})
-	port := docker(t, "port", name, "4222/tcp")
-	natsPing(t, port[strings.LastIndex(port, "\n")+1:])
+	natsPing(t, hostPort(t, name, "4222/tcp"))
 	checkProcessUID(t, name)
 }
 
