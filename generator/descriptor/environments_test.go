@@ -7,6 +7,12 @@ import (
 	"github.com/berth-dev/berth/generator/model"
 )
 
+// mainModule is the smallest module with a main package for a descriptor to build.
+var mainModule = fstest.MapFS{
+	"go.mod":  {Data: []byte("module example.com/svc\n\ngo 1.26.0\n")},
+	"main.go": {Data: []byte("package main\n\nfunc main() {}\n")},
+}
+
 // TestEnvironmentOverrides: an environment switches a probe's kind without nulls, and a
 // null for something the base never had removes nothing instead of failing.
 func TestEnvironmentOverrides(t *testing.T) {
@@ -26,11 +32,7 @@ environments:
     secrets: {API_TOKEN: null}
     env: {NEVER_SET: null}
 `)
-	repo := fstest.MapFS{
-		"go.mod":  {Data: []byte("module example.com/svc\n\ngo 1.26.0\n")},
-		"main.go": {Data: []byte("package main\n\nfunc main() {}\n")},
-	}
-	svc, diags, err := Load("service.yaml", src, repo)
+	svc, diags, err := Load("service.yaml", src, mainModule)
 	if err != nil || diags.HasErrors() {
 		t.Fatalf("load: %v %v", err, diags)
 	}

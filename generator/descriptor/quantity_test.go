@@ -2,7 +2,6 @@ package descriptor
 
 import (
 	"testing"
-	"testing/fstest"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -27,11 +26,7 @@ environments:
     resources:
       requests: {cpu: 2.0}
 `)
-	repo := fstest.MapFS{
-		"go.mod":  {Data: []byte("module example.com/svc\n\ngo 1.26.0\n")},
-		"main.go": {Data: []byte("package main\n\nfunc main() {}\n")},
-	}
-	svc, diags, err := Load("service.yaml", src, repo)
+	svc, diags, err := Load("service.yaml", src, mainModule)
 	if err != nil || diags.HasErrors() {
 		t.Fatalf("load: %v %v", err, diags)
 	}
