@@ -6,7 +6,7 @@ BIN         := bin/berth
 GOLDEN_PKGS = $(shell $(GO) list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... | grep tests/testutil | cut -d' ' -f1)
 EXAMPLES    := $(wildcard examples/*/service.yaml)
 
-.PHONY: all build chart print-% test unit check-examples golden chart-readme descriptor-readme fmt fmt-check vet tidy-check fuzz fuzz-smoke cluster-up cluster-down cluster-test tools bench
+.PHONY: all build chart print-% test unit check-examples golden docs fmt fmt-check vet tidy-check fuzz fuzz-smoke cluster-up cluster-down cluster-test tools bench
 
 # Pinned tools the tests run (tests/tools_test.go names the same paths). Each version gets
 # its own directory, so a bump installs anew.
@@ -105,13 +105,10 @@ golden:
 	$(GO) test -count=1 $(GOLDEN_PKGS) -update
 	git --no-pager diff --stat -- tests generator examples
 
-## chart-readme: rewrite the chart README's values table from values.yaml's comments
-chart-readme:
-	$(GO) run ./tests/chartdocs charts/go-service
-
-## descriptor-readme: rewrite README's descriptor reference from the schema's descriptions
-descriptor-readme:
-	$(GO) run ./tests/descriptordocs README.md schemas/service.schema.json
+## docs: rewrite the generated README tables: the chart's values (from values.yaml's
+## comments) and the descriptor reference (from the schema's descriptions)
+docs:
+	$(GO) run ./tests/docs
 
 fmt:
 	gofmt -w $$(git ls-files '*.go' ':!:**/vendor/**')

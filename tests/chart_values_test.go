@@ -56,7 +56,7 @@ func TestChartValuesHaveEveryKey(t *testing.T) {
 }
 
 // TestChartREADMEValues keeps the chart README's values table equal to values.yaml;
-// 'make chart-readme' rewrites it.
+// 'make docs' rewrites it.
 func TestChartREADMEValues(t *testing.T) {
 	path := filepath.Join(chartDir, "README.md")
 	readme := mustRead(t, path)
@@ -65,6 +65,6 @@ func TestChartREADMEValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(string(readme), string(want)); diff != "" {
-		t.Errorf("%s is not current with values.yaml (-have +want):\n%s\nrun 'make chart-readme'", path, diff)
+		t.Errorf("%s is not current with values.yaml (-have +want):\n%s\nrun 'make docs'", path, diff)
 	}
 }

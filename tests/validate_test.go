@@ -112,6 +112,6 @@ func TestREADMEDescriptorReference(t *testing.T) {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(string(readme), string(want)); diff != "" {
-		t.Errorf("README.md's descriptor reference is not current with the schema (-have +want):\n%s\nrun 'make descriptor-readme'", diff)
+		t.Errorf("README.md's descriptor reference is not current with the schema (-have +want):\n%s\nrun 'make docs'", diff)
 	}
 }

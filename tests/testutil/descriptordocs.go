@@ -34,7 +34,7 @@ func DescriptorREADME(readme, schemaJSON []byte) ([]byte, error) {
 		return nil, errors.Join(w.errs...)
 	}
 	var b bytes.Buffer
-	b.WriteString("<!-- descriptor:start -->\n<!-- Generated from schemas/service.schema.json by `make descriptor-readme`; do not edit. -->\n")
+	b.WriteString("<!-- descriptor:start -->\n<!-- Generated from schemas/service.schema.json by `make docs`; do not edit. -->\n")
 	b.WriteString("| field | type | meaning and default |\n|---|---|---|\n")
 	for _, r := range w.rows {
 		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", r.key, cell(r.typ), cell(r.desc))
