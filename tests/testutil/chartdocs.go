@@ -24,7 +24,7 @@ func ChartREADME(readme, valuesYAML []byte) ([]byte, error) {
 		return nil, err
 	}
 	var b bytes.Buffer
-	b.WriteString("<!-- values:start -->\n<!-- Generated from values.yaml by `make chart-readme`; do not edit. -->\n")
+	b.WriteString("<!-- values:start -->\n<!-- Generated from values.yaml by `make docs`; do not edit. -->\n")
 	b.WriteString("| Key | Type | Default | Description |\n|---|---|---|---|\n")
 	for _, r := range rows {
 		fmt.Fprintf(&b, "| `%s` | %s | `%s` | %s |\n", r.key, r.typ, strings.ReplaceAll(r.def, "|", `\|`), strings.ReplaceAll(r.desc, "|", `\|`))
