@@ -172,6 +172,11 @@ func Inspect(dir string, opts Options) (*Repo, error) {
 	return r, nil
 }
 
+// chosen: the package is one of the mains the image builds.
+func (r *Repo) chosen(importPath string) bool {
+	return slices.ContainsFunc(r.Mains, func(m Main) bool { return m.path == importPath })
+}
+
 // checkBuildable applies the go command's vendor check and refuses directory
 // replacements the build context (the module directory) cannot see.
 func (r *Repo) checkBuildable(modDir, shownDir string) error {
@@ -233,6 +238,10 @@ func (r *Repo) readGraph(modDir string, graph, pureGo []*listedPackage) error {
 			r.OptionalCGO = append(r.OptionalCGO, c)
 		}
 	}
+	names := map[string]bool{}
+	for _, p := range graph {
+		names[path.Base(p.ImportPath)] = true
+	}
 	s := &scanner{}
 	for _, p := range graph {
 		if p.Standard || p.Module == nil || p.Module.Path != r.Module.Path {
@@ -241,6 +250,9 @@ func (r *Repo) readGraph(modDir string, graph, pureGo []*listedPackage) error {
 		relDir := relTo(modDir, p.Dir)
 		if len(p.EmbedPatterns) > 0 {
 			r.Embeds = append(r.Embeds, embedOf(modDir, relDir, p))
+		}
+		if testSupport(relPackage(r.Module.Path, p.ImportPath), names) && !r.chosen(p.ImportPath) {
+			continue
 		}
 		if err := s.scanPackage(modDir, relDir, p); err != nil {
 			return err

@@ -16,8 +16,10 @@ var skipReasons = []struct {
 }{
 	{"a tool", []string{"tools", "tool", "hack", "scripts", "script", "gen", "codegen", "generator", "generators", "mage", "magefiles"}},
 	{"an example", []string{"example", "examples", "demo", "demos", "sample", "samples"}},
-	{"test support", []string{"test", "tests", "e2e", "integration", "testutil", "testing", "fixtures", "mock", "mocks", "bench", "benchmark", "benchmarks"}},
+	{"test support", testSupportDirs},
 }
+
+var testSupportDirs = []string{"test", "tests", "e2e", "integration", "testutil", "testing", "fixtures", "mock", "mocks", "bench", "benchmark", "benchmarks"}
 
 // chooseMains picks the main packages the image builds: the ones asked for, or
 // every main package of the module except tools, examples and test-only ones.
@@ -108,6 +110,21 @@ func skipReason(pkg string) string {
 		}
 	}
 	return ""
+}
+
+// testSupport: a package of test helpers (test/, testutil/, mocks/, or dnstest/ beside
+// a dns package, as httptest is to http): its constants and listeners serve tests,
+// never the service. names are the last elements of the build graph's import paths,
+// so latest/ or contest/ (no late or con package) are not taken for helpers.
+func testSupport(pkg string, names map[string]bool) bool {
+	for _, elem := range strings.Split(strings.TrimPrefix(pkg, "./"), "/") {
+		elem = strings.ToLower(elem)
+		stem, helper := strings.CutSuffix(elem, "test")
+		if slices.Contains(testSupportDirs, elem) || (helper && names[stem]) {
+			return true
+		}
+	}
+	return false
 }
 
 var notBinaryChar = regexp.MustCompile(`[^a-z0-9_-]+`)

@@ -62,3 +62,61 @@ func TestLocateModule(t *testing.T) {
 		})
 	}
 }
+
+// TestTestSupportNotScanned: when a listen cannot be traced (its address comes from
+// os.Args) the literal scan stands, but not over test-helper packages the service
+// imports (CoreDNS's plugin/test and plugin/pkg/dnstest): their ports and UDP
+// listeners serve tests.
+func TestTestSupportNotScanned(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"go.mod": "module example.com/dnsd\n\ngo 1.26\n",
+		"main.go": `package main
+
+import (
+	"net"
+	"os"
+
+	"example.com/dnsd/plugin/pkg/dns"
+	"example.com/dnsd/plugin/pkg/dnstest"
+	"example.com/dnsd/plugin/test"
+)
+
+const listenPort = 5300
+
+func main() {
+	_ = dnstest.Serve
+	_ = dns.Name
+	_ = test.Port
+	net.Listen("tcp", os.Args[1])
+}
+`,
+		"plugin/pkg/dnstest/server.go": "package dnstest\n\nimport \"net\"\n\n// Serve starts a fake upstream.\nfunc Serve(addr string) { net.ListenPacket(\"udp\", addr) }\n",
+		"plugin/test/port.go":          "package test\n\n// Port is where test servers listen.\nconst Port = 40212\n",
+		"plugin/pkg/dns/dns.go":        "package dns\n\n// Name is the protocol.\nconst Name = \"dns\"\n",
+	})
+	r, err := Inspect(dir, Options{Reach: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range r.Ports {
+		got = append(got, p.Evidence.String())
+	}
+	if len(r.Ports) != 1 || r.Ports[0].Number != 5300 {
+		t.Errorf("ports %q: want only 5300, nothing from plugin/test", got)
+	}
+	if len(r.UDP) != 0 {
+		t.Errorf("UDP listeners %v: dnstest's is a test helper", r.UDP)
+	}
+	names := map[string]bool{"dns": true, "http": true}
+	for _, pkg := range []string{"plugin/test", "plugin/pkg/dnstest", "internal/mocks/db", "./test/e2e", "httptest"} {
+		if !testSupport(pkg, names) {
+			t.Errorf("%s is test support", pkg)
+		}
+	}
+	for _, pkg := range []string{".", "cmd/contest", "internal/latest", "plugin/pkg/proxy"} {
+		if testSupport(pkg, names) {
+			t.Errorf("%s is not test support", pkg)
+		}
+	}
+}
