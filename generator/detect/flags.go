@@ -13,7 +13,8 @@ import (
 // stored into globals and struct fields (and the flag defaults bound to them), the
 // closures created for each function, and every flag the program defines.
 type index struct {
-	stores   map[any][]stored // *ssa.Global or fieldKey → what is stored there
+	stores   map[any][]stored    // *ssa.Global or fieldKey → what is stored there
+	loads    map[any][]*ssa.UnOp // *ssa.Global or fieldKey → where it is read
 	closures map[*ssa.Function][]*ssa.MakeClosure
 	flags    []flagDef
 	urfave   map[string][]stored // an urfave/cli flag's name → its Value
@@ -47,7 +48,7 @@ func (r *reach) index() *index {
 	if r.idx != nil {
 		return r.idx
 	}
-	ix := &index{stores: map[any][]stored{}, closures: map[*ssa.Function][]*ssa.MakeClosure{}, urfave: map[string][]stored{}}
+	ix := &index{stores: map[any][]stored{}, loads: map[any][]*ssa.UnOp{}, closures: map[*ssa.Function][]*ssa.MakeClosure{}, urfave: map[string][]stored{}}
 	type literal struct{ name, value ssa.Value }
 	literals := map[*ssa.Alloc]*literal{}
 	for _, f := range r.sortedReachable() {
@@ -72,6 +73,10 @@ func (r *reach) index() *index {
 								l.value = i.Val
 							}
 						}
+					}
+				case *ssa.UnOp:
+					if key := locationOf(i.X); i.Op == token.MUL && key != nil {
+						ix.loads[key] = append(ix.loads[key], i)
 					}
 				case *ssa.MakeClosure:
 					fn := i.Fn.(*ssa.Function)

@@ -27,6 +27,9 @@ type listenSite struct {
 	handlers []any  // what it serves (see handlerKeys)
 	grpc     bool   // a gRPC server serves the listener
 	evidence Evidence
+	// The network and address arguments of a listen call that returns its listener
+	// (net.Listen and the like); nil for servers that listen and serve in one call.
+	network, addr ssa.Value
 }
 
 // reach is the part of a program reachable from its mains.
@@ -207,7 +210,7 @@ func (r *reach) analyze() *analysis {
 	for _, call := range calls {
 		r.begin()
 		if site, ok := r.listenSite(call); ok {
-			a.sites = append(a.sites, site)
+			a.sites = append(a.sites, r.throughWrappers(call, site, 0)...)
 		}
 	}
 	var routes []route
@@ -244,12 +247,14 @@ func (r *reach) listenSite(call ssa.CallInstruction) (listenSite, bool) {
 	case "net.Listen", "crypto/tls.Listen", "net.ListenPacket":
 		addrs = r.texts(args[1], 0, nil)
 		site.protocol = protocolOf(r.texts(args[0], 0, nil))
+		site.network, site.addr = args[0], args[1]
 	case "net.ListenTCP", "net.ListenUDP":
 		addrs = r.socketAddr(args[1])
 		site.protocol = protocolOf(r.texts(args[0], 0, nil))
 	case "*net.ListenConfig.Listen", "*net.ListenConfig.ListenPacket":
 		addrs = r.texts(args[3], 0, nil)
 		site.protocol = protocolOf(r.texts(args[2], 0, nil))
+		site.network, site.addr = args[2], args[3]
 	case "net/http.ListenAndServe", "net/http.ListenAndServeTLS":
 		addrs = r.texts(args[0], 0, nil)
 	case "*net/http.Server.ListenAndServe", "*net/http.Server.ListenAndServeTLS":

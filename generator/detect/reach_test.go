@@ -171,3 +171,88 @@ func TestAnalyzeReachBudgetPerTrace(t *testing.T) {
 		t.Errorf("endpoints %+v: Match without a handler is no route", a.endpoints)
 	}
 }
+
+// TestAnalyzeReachWrappers: a listen helper that takes the address and returns the
+// listener (CoreDNS's reuseport.Listen) listens at each call with that call's address;
+// a listener kept in a struct field is served where the field is read; an address
+// can be one result of a function returning several.
+func TestAnalyzeReachWrappers(t *testing.T) {
+	dir := writeTree(t, map[string]string{
+		"go.mod": "module example.com/plugins\n\ngo 1.26\n",
+		"main.go": `package main
+
+import (
+	"context"
+	"net"
+	"net/http"
+)
+
+var lc = net.ListenConfig{}
+
+// listen is the helper every plugin uses.
+func listen(network, addr string) (net.Listener, error) {
+	return lc.Listen(context.Background(), network, addr)
+}
+
+type health struct {
+	addr string
+	ln   net.Listener
+	srv  *http.Server
+}
+
+func (h *health) start() {
+	if h.addr == "" {
+		h.addr = ":8080"
+	}
+	ln, err := listen("tcp", h.addr)
+	if err != nil {
+		return
+	}
+	h.ln = ln
+	mux := http.NewServeMux()
+	mux.HandleFunc("/health", func(http.ResponseWriter, *http.Request) {})
+	h.srv = &http.Server{Handler: mux}
+	go func() { h.srv.Serve(h.ln) }()
+}
+
+func parse() (string, string, error) { return ":8181", "ready", nil }
+
+func ready() {
+	addr, _, err := parse()
+	if err != nil {
+		return
+	}
+	ln, _ := listen("tcp", addr)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/ready", func(http.ResponseWriter, *http.Request) {})
+	http.Serve(ln, mux)
+}
+
+func main() {
+	(&health{}).start()
+	ready()
+}
+`,
+	})
+	a, err := analyzeReach(dir, "example.com/plugins", false, []string{"example.com/plugins"}, []string{"example.com/plugins"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range a.sites {
+		for _, ad := range s.addrs {
+			got = append(got, fmt.Sprintf("%s %s", s.evidence, ad.s))
+		}
+	}
+	want := []string{"main.go:26: main.listen(…) :8080", "main.go:44: main.listen(…) :8181"}
+	if !slices.Equal(got, want) {
+		t.Errorf("sites %q, want %q", got, want)
+	}
+	ports := map[string]int{}
+	for _, e := range a.endpoints {
+		ports[e.Path] = e.Port
+	}
+	if ports["/health"] != 8080 || ports["/ready"] != 8181 {
+		t.Errorf("routes served on %v, want /health on 8080 and /ready on 8181", ports)
+	}
+}

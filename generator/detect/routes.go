@@ -235,6 +235,11 @@ func (r *reach) listenerUses(v ssa.Value, depth int) []ssa.CallInstruction {
 		case *ssa.Store:
 			if alloc, ok := ref.Addr.(*ssa.Alloc); ok {
 				out = append(out, r.cellUses(alloc, depth+1)...)
+			} else if key := locationOf(ref.Addr); key != nil && ref.Val == v {
+				// kept in a field or global (h.ln = ln), served where it is read
+				for _, load := range r.index().loads[key] {
+					out = append(out, r.listenerUses(load, depth+1)...)
+				}
 			}
 		case *ssa.MakeInterface, *ssa.ChangeInterface:
 			out = append(out, r.listenerUses(ref.(ssa.Value), depth+1)...)

@@ -98,7 +98,11 @@ func (r *reach) texts(v ssa.Value, depth int, fr *frame) []text {
 		}
 		return out
 	case *ssa.Call:
-		return r.called(v.Common(), depth+1, fr)
+		return r.called(v.Common(), 0, depth+1, fr)
+	case *ssa.Extract: // one result of a call returning several: addr, kind, err := parse(c)
+		if call, ok := v.Tuple.(*ssa.Call); ok {
+			return r.called(call.Common(), v.Index, depth+1, fr)
+		}
 	}
 	return nil
 }
@@ -385,10 +389,13 @@ func each(vals []ssa.Value, f func(ssa.Value) []text) []text {
 // (strconv.Itoa, net.JoinHostPort, fmt.Sprintf, cmp.Or), the flag libraries'
 // getters, and, for the module's own functions, what the callee returns with its
 // parameters bound to this call's arguments.
-func (r *reach) called(c *ssa.CallCommon, depth int, fr *frame) []text {
+func (r *reach) called(c *ssa.CallCommon, result, depth int, fr *frame) []text {
 	callee := c.StaticCallee()
 	if callee == nil {
 		return nil
+	}
+	if result > 0 {
+		return r.returned(callee, c.Args, result, depth, fr)
 	}
 	args := c.Args
 	switch funcName(callee) {
@@ -413,14 +420,20 @@ func (r *reach) called(c *ssa.CallCommon, depth int, fr *frame) []text {
 	if out, ok := r.flagGetter(callee, args, depth); ok {
 		return out
 	}
+	return r.returned(callee, args, 0, depth, fr)
+}
+
+// returned is what one of the module's functions returns as its result number i, with
+// its parameters bound to the call's arguments.
+func (r *reach) returned(callee *ssa.Function, args []ssa.Value, i, depth int, fr *frame) []text {
 	if callee.Pkg == nil || !r.own(callee.Pkg.Pkg) {
 		return nil
 	}
 	inner := &frame{fn: callee, args: args, up: fr}
 	var out []text
 	for _, b := range callee.Blocks {
-		if ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ok && len(ret.Results) > 0 {
-			out = append(out, r.texts(ret.Results[0], depth, inner)...)
+		if ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ok && i < len(ret.Results) {
+			out = append(out, r.texts(ret.Results[i], depth, inner)...)
 		}
 	}
 	return limit(out)

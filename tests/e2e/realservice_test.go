@@ -39,7 +39,7 @@ func TestRealServiceNATS(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"  tcp: 4222 # server/util.go:", // traced through opts.Port = DEFAULT_PORT
+		"  tcp: 4222 # server/server.go:2858: server.Server.getServerListener(…) reachable from main listens on 0.0.0.0:4222", // through opts.Port = DEFAULT_PORT and two listen helpers
 		"listens only when --http_port gives it an address",
 		"cgo: false",
 	} {
