@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/berth-dev/berth/tests/testutil"
 	"k8s.io/apiextensions-apiserver/pkg/apis/apiextensions"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	structuralschema "k8s.io/apiextensions-apiserver/pkg/apiserver/schema"
@@ -92,7 +93,7 @@ func TestApplicationSetMatchesArgoCDCRD(t *testing.T) {
 	}
 	for _, f := range files {
 		var obj map[string]any
-		if err := yaml.UnmarshalStrict(mustRead(t, f), &obj); err != nil {
+		if err := yaml.UnmarshalStrict(testutil.ReadFile(t, f), &obj); err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
 		for _, p := range validateCustomResource(t, crd, obj) {
@@ -118,13 +119,13 @@ func TestApplicationSetMatchesArgoCDCRD(t *testing.T) {
 // satisfies Argo CD's CRD.
 func TestApplicationSetOCIChart(t *testing.T) {
 	dir := t.TempDir()
-	src := string(mustRead(t, "../examples/hello/service.yaml"))
+	src := string(testutil.ReadFile(t, "../examples/hello/service.yaml"))
 	src = strings.Replace(src, "  path: examples/hello/deploy\n", "  path: examples/hello/deploy\n  chart: {oci: ghcr.io/acme/charts, version: 0.1.0}\n", 1)
 	if !strings.Contains(src, "oci: ghcr.io") {
 		t.Fatal("the hello example's argocd section moved; update this test")
 	}
 	for _, f := range []string{"go.mod", "main.go"} {
-		if err := os.WriteFile(filepath.Join(dir, f), mustRead(t, filepath.Join("../examples/hello", f)), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, f), testutil.ReadFile(t, filepath.Join("../examples/hello", f)), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -135,7 +136,7 @@ func TestApplicationSetOCIChart(t *testing.T) {
 		t.Fatalf("generate: exit %d\n%s", code, stderr)
 	}
 	var obj map[string]any
-	if err := yaml.UnmarshalStrict(mustRead(t, filepath.Join(dir, "deploy", "argocd", "applicationset.yaml")), &obj); err != nil {
+	if err := yaml.UnmarshalStrict(testutil.ReadFile(t, filepath.Join(dir, "deploy", "argocd", "applicationset.yaml")), &obj); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range validateCustomResource(t, applicationSetCRD(t), obj) {

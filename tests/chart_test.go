@@ -375,7 +375,7 @@ func TestChartRejectsInvalidValues(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			vals, err := chart.MergeValues(
-				chart.ValuesFile{Name: "minimal", Data: mustRead(t, chartValuesPath("minimal"))},
+				chart.ValuesFile{Name: "minimal", Data: testutil.ReadFile(t, chartValuesPath("minimal"))},
 				chart.ValuesFile{Name: "bad", Data: []byte(tc.values)},
 			)
 			if err != nil {
@@ -390,15 +390,6 @@ func TestChartRejectsInvalidValues(t *testing.T) {
 			}
 		})
 	}
-}
-
-func mustRead(t *testing.T, path string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
 }
 
 // TestChartLintStrict runs Helm's linter as `helm lint --strict` does (warnings fail) on
@@ -465,7 +456,7 @@ func TestChartKubeScore(t *testing.T) {
 
 // TestChartREADMEKubeScoreSkips: every deliberate skip is documented, and nothing else.
 func TestChartREADMEKubeScoreSkips(t *testing.T) {
-	section := regexp.MustCompile("(?s)<!-- kube-score-skips:start -->(.*)<!-- kube-score-skips:end -->").FindSubmatch(mustRead(t, filepath.Join(chartDir, "README.md")))
+	section := regexp.MustCompile("(?s)<!-- kube-score-skips:start -->(.*)<!-- kube-score-skips:end -->").FindSubmatch(testutil.ReadFile(t, filepath.Join(chartDir, "README.md")))
 	if section == nil {
 		t.Fatal("chart README has no kube-score-skips section")
 	}

@@ -19,11 +19,11 @@ import (
 // deletes keys that exist in the defaults).
 func TestChartValuesHaveEveryKey(t *testing.T) {
 	var schema map[string]any
-	if err := json.Unmarshal(mustRead(t, filepath.Join(chartDir, "values.schema.json")), &schema); err != nil {
+	if err := json.Unmarshal(testutil.ReadFile(t, filepath.Join(chartDir, "values.schema.json")), &schema); err != nil {
 		t.Fatal(err)
 	}
 	var values map[string]any
-	if err := yaml.Unmarshal(mustRead(t, filepath.Join(chartDir, "values.yaml")), &values); err != nil {
+	if err := yaml.Unmarshal(testutil.ReadFile(t, filepath.Join(chartDir, "values.yaml")), &values); err != nil {
 		t.Fatal(err)
 	}
 	defs, _ := schema["definitions"].(map[string]any)
@@ -59,8 +59,8 @@ func TestChartValuesHaveEveryKey(t *testing.T) {
 // 'make docs' rewrites it.
 func TestChartREADMEValues(t *testing.T) {
 	path := filepath.Join(chartDir, "README.md")
-	readme := mustRead(t, path)
-	want, err := testutil.ChartREADME(readme, mustRead(t, filepath.Join(chartDir, "values.yaml")))
+	readme := testutil.ReadFile(t, path)
+	want, err := testutil.ChartREADME(readme, testutil.ReadFile(t, filepath.Join(chartDir, "values.yaml")))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/berth-dev/berth/generator/pipeline"
+	"github.com/berth-dev/berth/tests/testutil"
 )
 
 // TestGenerateImageDigest: --image-digest pins what every environment deploys, in the
@@ -17,7 +18,7 @@ func TestGenerateImageDigest(t *testing.T) {
 	if code, _, stderr := runBerth(t, "", "generate", "-f", "../examples/names/service.yaml", "-o", out, "--image-digest", digest); code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
-	if values := string(mustRead(t, filepath.Join(out, "deploy", "values.yaml"))); !strings.Contains(values, `digest: "`+digest+`"`) {
+	if values := string(testutil.ReadFile(t, filepath.Join(out, "deploy", "values.yaml"))); !strings.Contains(values, `digest: "`+digest+`"`) {
 		t.Errorf("values.yaml does not pin the digest:\n%s", values)
 	}
 	res, err := pipeline.GenerateFileWith("../examples/names/service.yaml", pipeline.Options{ImageDigest: digest})

@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf16"
 
+	"github.com/berth-dev/berth/tests/testutil"
 	"github.com/moby/buildkit/frontend/dockerfile/parser"
 )
 
@@ -77,7 +78,7 @@ func TestHostileDescriptorName(t *testing.T) {
 			if code, _, stderr := runBerth(t, dir, "generate", "-f", name, "-o", out); code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
-			df := mustRead(t, filepath.Join(out, "Dockerfile"))
+			df := testutil.ReadFile(t, filepath.Join(out, "Dockerfile"))
 			ast, err := parser.Parse(bytes.NewReader(df))
 			if err != nil {
 				t.Fatal(err)
@@ -86,7 +87,7 @@ func TestHostileDescriptorName(t *testing.T) {
 				t.Errorf("the header added an instruction: %q %s", first.Value, first.Original)
 			}
 			for _, f := range []string{".dockerignore", "deploy/values.yaml", "deploy/values-dev.yaml", "deploy/argocd/applicationset.yaml"} {
-				for i, line := range strings.Split(string(mustRead(t, filepath.Join(out, f))), "\n") {
+				for i, line := range strings.Split(string(testutil.ReadFile(t, filepath.Join(out, f))), "\n") {
 					if strings.ContainsAny(line, "\r\u0085\u2028\u2029") || (strings.Contains(line, "Generated") || strings.Contains(line, "generated")) && !strings.HasPrefix(line, "#") {
 						t.Errorf("%s:%d: the name broke out of the header: %q", f, i+1, line)
 					}

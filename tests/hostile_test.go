@@ -23,6 +23,7 @@ import (
 	"github.com/berth-dev/berth/generator/compose"
 	"github.com/berth-dev/berth/generator/pipeline"
 	"github.com/berth-dev/berth/generator/values"
+	"github.com/berth-dev/berth/tests/testutil"
 )
 
 // The hostile corpus: every string field of the descriptor, and the content of a config
@@ -288,7 +289,7 @@ func truncate(s string) string {
 func readGenerated(t *testing.T, dir, out string) *generated {
 	t.Helper()
 	g := &generated{yamlKeys: map[string][]string{}}
-	df := mustRead(t, filepath.Join(out, "Dockerfile"))
+	df := testutil.ReadFile(t, filepath.Join(out, "Dockerfile"))
 	ast, err := parser.Parse(bytes.NewReader(df))
 	if err != nil {
 		t.Fatalf("the Dockerfile does not parse: %v", err)
@@ -305,12 +306,12 @@ func readGenerated(t *testing.T, dir, out string) *generated {
 	}
 	for _, name := range []string{values.File(""), values.File("dev"), values.ApplicationSetFile, compose.File} {
 		var v map[string]any
-		if err := sigsyaml.Unmarshal(mustRead(t, filepath.Join(out, name)), &v); err != nil {
+		if err := sigsyaml.Unmarshal(testutil.ReadFile(t, filepath.Join(out, name)), &v); err != nil {
 			t.Fatalf("%s does not parse: %v", name, err)
 		}
 		g.yamlKeys[name] = keyPaths("", v)
 		if strings.HasSuffix(name, "applicationset.yaml") {
-			g.templates = bytes.Count(mustRead(t, filepath.Join(out, name)), []byte("{{"))
+			g.templates = bytes.Count(testutil.ReadFile(t, filepath.Join(out, name)), []byte("{{"))
 		}
 		switch name {
 		case compose.File:
@@ -327,7 +328,7 @@ func readGenerated(t *testing.T, dir, out string) *generated {
 	}
 	res := mustGenerate(t, filepath.Join(dir, "service.yaml"))
 	for i, f := range res.Files {
-		res.Files[i].Data = mustRead(t, filepath.Join(dir, "written", f.Path))
+		res.Files[i].Data = testutil.ReadFile(t, filepath.Join(dir, "written", f.Path))
 	}
 	manifest, err := pipeline.Render(res, pipeline.RenderOptions{Env: "dev"})
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/berth-dev/berth/tests/testutil"
 )
 
 // hostileMain is a program whose flag defaults and routes are hostile to what init
@@ -62,7 +64,7 @@ func TestInitHostileRepository(t *testing.T) {
 		t.Fatalf("berth init: exit %d\n%s%s", code, stdout, stderr)
 	}
 	file := filepath.Join(dir, "service.yaml")
-	got := string(mustRead(t, file))
+	got := string(testutil.ReadFile(t, file))
 	for _, bad := range []string{"passwd", "link.yml", "fifo.yml", "binary.yml", "bad name", "smuggled"} {
 		if strings.Contains(got, bad) {
 			t.Errorf("service.yaml mentions %q:\n%s", bad, got)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/berth-dev/berth/generator/detect"
 	"github.com/berth-dev/berth/generator/probe"
+	"github.com/berth-dev/berth/tests/testutil"
 )
 
 // TestInitProbe runs berth init --probe as a user does (the berth binary, which starts
@@ -44,7 +45,7 @@ func TestInitProbe(t *testing.T) {
 			t.Fatalf("berth init --probe %s: %v\n%s", dir, err, out)
 		}
 		file := filepath.Join(root, dir, "service.yaml")
-		return string(mustRead(t, file))
+		return string(testutil.ReadFile(t, file))
 	}
 
 	t.Run("runtime-port", func(t *testing.T) {

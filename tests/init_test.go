@@ -100,7 +100,7 @@ func checkInitChain(t *testing.T, tc initCase, file string) {
 	}
 	res := mustGenerate(t, file)
 	ctx := filepath.Join(filepath.Dir(file), res.Service.Build.Context)
-	df, ignore := mustRead(t, filepath.Join(ctx, "Dockerfile")), mustRead(t, filepath.Join(ctx, ".dockerignore"))
+	df, ignore := testutil.ReadFile(t, filepath.Join(ctx, "Dockerfile")), testutil.ReadFile(t, filepath.Join(ctx, ".dockerignore"))
 	bk, err := lint.BuildKit(df)
 	if err != nil {
 		t.Fatal(err)
@@ -160,10 +160,10 @@ func TestInitWritesSafely(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, stderr := runBerth(t, root, "init", "plain")
-	if code != 1 || !strings.Contains(stderr, "already exists; use --force") || string(mustRead(t, file)) != "mine\n" {
-		t.Fatalf("without --force: exit %d, %q, file %q", code, stderr, mustRead(t, file))
+	if code != 1 || !strings.Contains(stderr, "already exists; use --force") || string(testutil.ReadFile(t, file)) != "mine\n" {
+		t.Fatalf("without --force: exit %d, %q, file %q", code, stderr, testutil.ReadFile(t, file))
 	}
-	if code, _, stderr := runBerth(t, root, "init", "plain", "--force"); code != 0 || string(mustRead(t, file)) != stdout {
+	if code, _, stderr := runBerth(t, root, "init", "plain", "--force"); code != 0 || string(testutil.ReadFile(t, file)) != stdout {
 		t.Fatalf("--force: exit %d %s; file differs from the dry run", code, stderr)
 	}
 	for _, bad := range [][]string{{"--port", "http"}, {"--port", "70000"}, {"--port", "8080", "--port", "http=9090"}, {"--runtime", "windows"}, {"--name", "Orders"}, {"--env", "Prod"}, {"a", "b"}} {
@@ -280,7 +280,7 @@ func probePaths(s *model.Service) string {
 // TestREADMEShowsInit: the README's berth init example is the embed fixture's
 // golden service.yaml, so the documentation cannot drift from what init writes.
 func TestREADMEShowsInit(t *testing.T) {
-	readme := string(mustRead(t, "../README.md"))
+	readme := string(testutil.ReadFile(t, "../README.md"))
 	const prompt = "$ berth init tests/testdata/init/embed --dry-run\n"
 	i := strings.Index(readme, prompt)
 	if i < 0 {

@@ -76,7 +76,7 @@ func TestLintSARIFValidates(t *testing.T) {
 func sarifSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
 	c := jsonschema.NewCompiler()
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(mustRead(t, tool(t, "sarif-schema/sarif-2.1.0-rtm.5.json"))))
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(testutil.ReadFile(t, tool(t, "sarif-schema/sarif-2.1.0-rtm.5.json"))))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +176,7 @@ func TestLintCLI(t *testing.T) {
 
 // TestREADMEDocumentsLintRules: every rule has its row in README's rule table.
 func TestREADMEDocumentsLintRules(t *testing.T) {
-	readme := string(mustRead(t, "../README.md"))
+	readme := string(testutil.ReadFile(t, "../README.md"))
 	for _, r := range lint.Rules {
 		if !strings.Contains(readme, "| "+r.ID+" | "+r.Severity.String()+" | "+r.Title+" |") {
 			t.Errorf("README lacks the row for %s (| %s | %s | %s | …)", r.ID, r.ID, r.Severity, r.Title)
@@ -190,7 +190,7 @@ func TestREADMEDocumentsLintRules(t *testing.T) {
 
 // TestREADMEDocumentsDoctor: every doctor check has its row in README.
 func TestREADMEDocumentsDoctor(t *testing.T) {
-	readme := string(mustRead(t, "../README.md"))
+	readme := string(testutil.ReadFile(t, "../README.md"))
 	for _, r := range doctor.Rules {
 		if !strings.Contains(readme, "| "+r.ID+" | ") {
 			t.Errorf("README lacks the row for %s", r.ID)

@@ -46,7 +46,7 @@ func TestLintRulesHaveCorpusCases(t *testing.T) {
 	goldens, _ := filepath.Glob(filepath.Join("testdata", "TestLintBadCorpus", "*.golden"))
 	var all strings.Builder
 	for _, g := range goldens {
-		all.Write(mustRead(t, g))
+		all.Write(testutil.ReadFile(t, g))
 	}
 	for _, r := range lint.Rules {
 		if !regexp.MustCompile(`(?m)^\S+:\d+:\d+: ` + r.ID + `: `).MatchString(all.String()) {
@@ -80,7 +80,7 @@ func TestLintCleanCorpus(t *testing.T) {
 		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(dst, mustRead(t, g), 0o644); err != nil {
+		if err := os.WriteFile(dst, testutil.ReadFile(t, g), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		files = append(files, dst)

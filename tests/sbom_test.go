@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/berth-dev/berth/tests/testutil"
 	jsonschema "github.com/santhosh-tekuri/jsonschema/v5"
 )
 
@@ -26,7 +27,7 @@ func cyclonedxSchema(t *testing.T) *jsonschema.Schema {
 	c.Draft = jsonschema.Draft7
 	c.AssertFormat = true
 	for _, name := range []string{"bom-1.6.SNAPSHOT.schema.json", "spdx.SNAPSHOT.schema.json", "jsf-0.82.SNAPSHOT.schema.json"} {
-		if err := c.AddResource("http://cyclonedx.org/schema/"+name, bytes.NewReader(mustRead(t, filepath.Join(dir, name)))); err != nil {
+		if err := c.AddResource("http://cyclonedx.org/schema/"+name, bytes.NewReader(testutil.ReadFile(t, filepath.Join(dir, name)))); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -107,7 +108,7 @@ func TestSBOM(t *testing.T) {
 	if code, _, stderr := runBerth(t, "", "sbom", berth, hello, "--output-dir", out); code != 0 {
 		t.Fatalf("berth sbom -o: exit %d\n%s", code, stderr)
 	}
-	helloSBOM := mustRead(t, filepath.Join(out, "hello.cdx.json"))
+	helloSBOM := testutil.ReadFile(t, filepath.Join(out, "hello.cdx.json"))
 	if err := schema.Validate(decodeJSON(t, helloSBOM)); err != nil {
 		t.Fatalf("hello's SBOM does not validate: %#v", err)
 	}
@@ -145,7 +146,7 @@ func checkSBOMVersion(t *testing.T, hello string) {
 	t.Helper()
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "hello")
-	data := mustRead(t, hello)
+	data := testutil.ReadFile(t, hello)
 	if err := os.WriteFile(bin, data, 0o755); err != nil {
 		t.Fatal(err)
 	}

@@ -106,8 +106,8 @@ func TestSchemaCommand(t *testing.T) {
 // TestREADMEDescriptorReference keeps README's descriptor reference generated from the
 // schema, every field described.
 func TestREADMEDescriptorReference(t *testing.T) {
-	readme := mustRead(t, "../README.md")
-	want, err := testutil.DescriptorREADME(readme, mustRead(t, "../schemas/service.schema.json"))
+	readme := testutil.ReadFile(t, "../README.md")
+	want, err := testutil.DescriptorREADME(readme, testutil.ReadFile(t, "../schemas/service.schema.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

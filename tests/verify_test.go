@@ -31,7 +31,7 @@ func TestVerify(t *testing.T) {
 	addr := testutil.StartRegistry(t, tool(t, "registry-v3.1.1/registry"))
 	src, dist := t.TempDir(), t.TempDir()
 	for _, f := range []string{"go.mod", "main.go"} {
-		if err := os.WriteFile(filepath.Join(src, f), mustRead(t, filepath.Join("../examples/hello", f)), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(src, f), testutil.ReadFile(t, filepath.Join("../examples/hello", f)), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -70,7 +70,7 @@ func TestVerify(t *testing.T) {
 	if code, _, stderr := runBerth(t, "", "sbom", bin, "--output-dir", dist); code != 0 {
 		t.Fatalf("berth sbom: %s", stderr)
 	}
-	data := mustRead(t, bin)
+	data := testutil.ReadFile(t, bin)
 	sum := sha256.Sum256(data)
 	if err := os.WriteFile(filepath.Join(dist, "SHA256SUMS"), []byte(fmt.Sprintf("# revision: %s\n%s  hello\n", revision, hex.EncodeToString(sum[:]))), 0o644); err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/berth-dev/berth/generator/pipeline"
+	"github.com/berth-dev/berth/tests/testutil"
 )
 
 const releaseWorkflow = "../.github/workflows/release.yml"
@@ -40,7 +41,7 @@ func TestReleaseWorkflowLint(t *testing.T) {
 	if out, err := actionlint(t, releaseWorkflow); err != nil {
 		t.Fatalf("actionlint: %v\n%s", err, out)
 	}
-	src := string(mustRead(t, releaseWorkflow))
+	src := string(testutil.ReadFile(t, releaseWorkflow))
 	for name, c := range map[string]struct{ from, to, want string }{
 		"an unknown job in needs":  {"needs: test\n    runs-on: ubuntu-24.04\n    timeout-minutes: 20", "needs: tests\n    runs-on: ubuntu-24.04\n    timeout-minutes: 20", `job "chart" needs job "tests" which does not exist`},
 		"an undefined step output": {"steps.build.outputs.digest }}\n        run: cosign", "steps.bulid.outputs.digest }}\n        run: cosign", `property "bulid" is not defined`},
@@ -82,7 +83,7 @@ type workflow struct {
 // and pushes and signs the digest; the image job builds berth's descriptor for both
 // platforms with provenance and signs by digest; berth lint finds nothing in it.
 func TestReleaseWorkflow(t *testing.T) {
-	src := string(mustRead(t, releaseWorkflow))
+	src := string(testutil.ReadFile(t, releaseWorkflow))
 	var wf workflow
 	if err := yaml.Unmarshal([]byte(src), &wf); err != nil {
 		t.Fatal(err)
@@ -161,7 +162,7 @@ func TestReleaseWorkflow(t *testing.T) {
 // no ports (a command-line tool).
 func TestBerthDescriptor(t *testing.T) {
 	// The descriptor as if it were the module root's service.yaml.
-	res, err := pipeline.Generate("service.yaml", mustRead(t, "../.github/berth/service.yaml"), os.DirFS(".."))
+	res, err := pipeline.Generate("service.yaml", testutil.ReadFile(t, "../.github/berth/service.yaml"), os.DirFS(".."))
 	if err != nil {
 		t.Fatal(err)
 	}

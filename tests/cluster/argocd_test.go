@@ -96,7 +96,7 @@ func pushNew(t *testing.T, dir, bare, message string, tags ...string) {
 func chartVersionIn(t *testing.T, repo string) string {
 	t.Helper()
 	var chart struct{ Version string }
-	if err := sigsyaml.Unmarshal(mustReadFile(t, filepath.Join(repo, "charts", "go-service", "Chart.yaml")), &chart); err != nil {
+	if err := sigsyaml.Unmarshal(testutil.ReadFile(t, filepath.Join(repo, "charts", "go-service", "Chart.yaml")), &chart); err != nil {
 		t.Fatal(err)
 	}
 	return chart.Version
@@ -117,7 +117,7 @@ func (r *gitopsRepo) writeFile(t *testing.T, rel, content string) {
 func (r *gitopsRepo) editDescriptor(t *testing.T, edit func(map[string]any)) {
 	t.Helper()
 	var doc map[string]any
-	if err := sigsyaml.Unmarshal(mustReadFile(t, r.descriptor), &doc); err != nil {
+	if err := sigsyaml.Unmarshal(testutil.ReadFile(t, r.descriptor), &doc); err != nil {
 		t.Fatal(err)
 	}
 	edit(doc)
@@ -151,15 +151,6 @@ func (r *gitopsRepo) commit(t *testing.T, message string) ([]string, string) {
 	return changed, gitCmd(t, r.work, "rev-parse", "HEAD")
 }
 
-func mustReadFile(t *testing.T, p string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
-}
-
 var argocdEnvs = []string{"dev", "staging", "prod"}
 
 // TestArgoCD: Argo CD itself (v3.2, its repo-server, application controller and
@@ -181,7 +172,7 @@ func TestArgoCD(t *testing.T) {
 	repo := newGitopsRepo(t, gitRoot, url)
 	svc := repo.service(t)
 	appset := filepath.Join(repo.work, "deploy", "argocd", "applicationset.yaml")
-	if !strings.Contains(string(mustReadFile(t, appset)), repo.url) {
+	if !strings.Contains(string(testutil.ReadFile(t, appset)), repo.url) {
 		t.Fatalf("berth generate did not point the ApplicationSet at %s", repo.url)
 	}
 	loadImage(t, "hello", svc.Image.Repository+":"+embeddedAppVersion(t))
@@ -337,7 +328,7 @@ func embeddedAppVersion(t *testing.T) string {
 	var chart struct {
 		AppVersion string `json:"appVersion"`
 	}
-	if err := sigsyaml.Unmarshal(mustReadFile(t, filepath.Join(repoRoot(t), "charts", "go-service", "Chart.yaml")), &chart); err != nil {
+	if err := sigsyaml.Unmarshal(testutil.ReadFile(t, filepath.Join(repoRoot(t), "charts", "go-service", "Chart.yaml")), &chart); err != nil {
 		t.Fatal(err)
 	}
 	return chart.AppVersion

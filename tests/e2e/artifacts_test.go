@@ -11,6 +11,7 @@ import (
 
 	"github.com/berth-dev/berth/generator/sbom"
 	"github.com/berth-dev/berth/generator/verify"
+	"github.com/berth-dev/berth/tests/testutil"
 )
 
 // TestArtifactsTarget: docker build --target artifacts --output type=local exports the
@@ -42,7 +43,7 @@ func checkArtifacts(t *testing.T, example string, count int) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	sums := string(mustReadFile(t, filepath.Join(dist, "SHA256SUMS")))
+	sums := string(testutil.ReadFile(t, filepath.Join(dist, "SHA256SUMS")))
 	if !strings.HasPrefix(sums, "# revision: 0123abcd\n# version: "+version+"\n") {
 		t.Errorf("SHA256SUMS does not name the revision and version:\n%s", sums)
 	}
@@ -74,13 +75,4 @@ func checkArtifacts(t *testing.T, example string, count int) {
 	if !slices.Contains(names, "SHA256SUMS") {
 		t.Error("no SHA256SUMS")
 	}
-}
-
-func mustReadFile(t *testing.T, p string) []byte {
-	t.Helper()
-	data, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return data
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/berth-dev/berth/generator/cli"
+	"github.com/berth-dev/berth/tests/testutil"
 )
 
 // TestBerthImage builds berth's own image as the release workflow does: a copy of this
@@ -24,7 +25,7 @@ func TestBerthImage(t *testing.T) {
 	root := repoRoot(t)
 	ctx := filepath.Join(t.TempDir(), "berth")
 	copyRepository(t, root, ctx)
-	if err := os.WriteFile(filepath.Join(ctx, "service.yaml"), mustReadFile(t, filepath.Join(root, ".github", "berth", "service.yaml")), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(ctx, "service.yaml"), testutil.ReadFile(t, filepath.Join(root, ".github", "berth", "service.yaml")), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	var out, errb bytes.Buffer
