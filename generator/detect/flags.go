@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"cmp"
 	"go/constant"
 	"go/token"
 	"slices"
@@ -105,18 +106,26 @@ func (r *reach) index() *index {
 }
 
 func (r *reach) sortedReachable() []*ssa.Function {
-	funcs := make([]*ssa.Function, 0, len(r.reachable))
+	if r.sorted != nil {
+		return r.sorted
+	}
+	type named struct {
+		f    *ssa.Function
+		name string
+	}
+	funcs := make([]named, 0, len(r.reachable))
 	for f := range r.reachable {
-		funcs = append(funcs, f)
+		funcs = append(funcs, named{f, f.String()})
 	}
 	// By name, not position: packages load in parallel, so positions differ between runs.
-	slices.SortFunc(funcs, func(a, b *ssa.Function) int {
-		if c := strings.Compare(a.String(), b.String()); c != 0 {
-			return c
-		}
-		return int(a.Pos() - b.Pos())
+	slices.SortFunc(funcs, func(a, b named) int {
+		return cmp.Or(strings.Compare(a.name, b.name), int(a.f.Pos()-b.f.Pos()))
 	})
-	return funcs
+	r.sorted = make([]*ssa.Function, len(funcs))
+	for i, n := range funcs {
+		r.sorted[i] = n.f
+	}
+	return r.sorted
 }
 
 // locationOf is the index key of an address: a global, or a field of a struct type.
