@@ -38,7 +38,7 @@ type reach struct {
 	module    string
 	modDir    string
 	reachable map[*ssa.Function]bool
-	sorted    []*ssa.Function // reachable, by name (sortedReachable), once the walk is done
+	sorted    []*ssa.Function                         // reachable, by name (sortedReachable), once the walk is done
 	callers   map[*ssa.Function][]ssa.CallInstruction // reachable call sites of each function
 	idx       *index
 	methods   map[string][]*ssa.Function // own methods by name
