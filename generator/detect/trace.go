@@ -516,7 +516,16 @@ func expand(format string, args [][]text) []text {
 
 // funcName is a function's package path and name, with the receiver's type for a
 // method (*net/http.Server.ListenAndServe); an instantiation is named by its origin.
-func funcName(f *ssa.Function) string {
+func funcName(f *ssa.Function) string { return qualifiedName(f, nil) }
+
+// shortFuncName names a function as its package's code calls it: reuseport.Listen,
+// server.Server.getServerListener.
+func shortFuncName(f *ssa.Function) string {
+	return strings.TrimPrefix(qualifiedName(f, (*types.Package).Name), "*")
+}
+
+// qualifiedName writes packages with q (nil: their paths).
+func qualifiedName(f *ssa.Function, q types.Qualifier) string {
 	if o := f.Origin(); o != nil {
 		f = o
 	}
@@ -526,9 +535,12 @@ func funcName(f *ssa.Function) string {
 	}
 	sig := obj.Type().(*types.Signature)
 	if recv := sig.Recv(); recv != nil {
-		return types.TypeString(recv.Type(), nil) + "." + obj.Name()
+		return types.TypeString(recv.Type(), q) + "." + obj.Name()
 	}
-	return obj.Pkg().Path() + "." + obj.Name()
+	if q == nil {
+		return obj.Pkg().Path() + "." + obj.Name()
+	}
+	return q(obj.Pkg()) + "." + obj.Name()
 }
 
 // fieldKey names a field of a struct type, wherever the struct lives.

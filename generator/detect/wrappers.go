@@ -1,7 +1,6 @@
 package detect
 
 import (
-	"go/types"
 	"slices"
 
 	"golang.org/x/tools/go/ssa"
@@ -77,27 +76,4 @@ func returnsListener(fn *ssa.Function, call ssa.CallInstruction) bool {
 		}
 	}
 	return false
-}
-
-// shortFuncName names a function as its package's code calls it: reuseport.Listen,
-// server.Server.getServerListener.
-func shortFuncName(fn *ssa.Function) string {
-	if o := fn.Origin(); o != nil {
-		fn = o
-	}
-	obj, ok := fn.Object().(*types.Func)
-	if !ok || obj.Pkg() == nil {
-		return fn.Name()
-	}
-	name := obj.Name()
-	if recv := obj.Type().(*types.Signature).Recv(); recv != nil {
-		t := recv.Type()
-		if p, ok := t.(*types.Pointer); ok {
-			t = p.Elem()
-		}
-		if n, ok := t.(*types.Named); ok {
-			name = n.Obj().Name() + "." + name
-		}
-	}
-	return obj.Pkg().Name() + "." + name
 }
