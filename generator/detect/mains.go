@@ -21,6 +21,10 @@ var skipReasons = []struct {
 
 var testSupportDirs = []string{"test", "tests", "e2e", "integration", "testutil", "testing", "fixtures", "mock", "mocks", "bench", "benchmark", "benchmarks"}
 
+// testHelperDirs hold packages only tests use; narrower than testSupportDirs, since an
+// integration or bench package may be part of the service.
+var testHelperDirs = []string{"test", "tests", "e2e", "testutil", "testutils", "testhelper", "testhelpers", "testing", "mock", "mocks", "fake", "fakes"}
+
 // chooseMains picks the main packages the image builds: the ones asked for, or
 // every main package of the module except tools, examples and test-only ones.
 func (r *Repo) chooseMains(pkgs []*listedPackage, asked []string) error {
@@ -120,7 +124,7 @@ func testSupport(pkg string, names map[string]bool) bool {
 	for _, elem := range strings.Split(strings.TrimPrefix(pkg, "./"), "/") {
 		elem = strings.ToLower(elem)
 		stem, helper := strings.CutSuffix(elem, "test")
-		if slices.Contains(testSupportDirs, elem) || (helper && names[stem]) {
+		if slices.Contains(testHelperDirs, elem) || (helper && names[stem]) {
 			return true
 		}
 	}

@@ -114,7 +114,7 @@ func main() {
 			t.Errorf("%s is test support", pkg)
 		}
 	}
-	for _, pkg := range []string{".", "cmd/contest", "internal/latest", "plugin/pkg/proxy"} {
+	for _, pkg := range []string{".", "cmd/contest", "internal/latest", "plugin/pkg/proxy", "internal/integration/slack", "bench"} {
 		if testSupport(pkg, names) {
 			t.Errorf("%s is not test support", pkg)
 		}

@@ -315,8 +315,8 @@ func typeName(t types.Type) string {
 	return types.TypeString(t, func(*types.Package) string { return "" })
 }
 
-// passesHandler: a route registration hands over a handler (a function, functions, or
-// an http.Handler); a Get, Add or Match without one (a cache, a set, a matcher) is not
+// passesHandler: a route registration hands over a handler (a function, functions, an
+// http.Handler, or any); a Get, Add or Match without one (a cache, a set, a matcher) is not
 // one, and tracing its key in a large program costs what the listen calls need.
 // gorilla/mux's Path(tpl) takes its handler in a later call, so it is let through.
 func passesHandler(args []ssa.Value) bool {
@@ -326,6 +326,10 @@ func passesHandler(args []ssa.Value) bool {
 			t = s.Elem()
 		}
 		if _, ok := t.Underlying().(*types.Signature); ok || hasServeHTTP(t) {
+			return true
+		}
+		// frameworks that take handlers as any (macaron's ...Handler)
+		if i, ok := t.Underlying().(*types.Interface); ok && i.Empty() {
 			return true
 		}
 	}
