@@ -113,7 +113,8 @@ func (r *Repo) Observe(obs []Observed) {
 		ports[i].Name = name
 	}
 	r.Ports = ports
-	if len(o.Routes) == 0 && slices.Contains(protocols(o.Ports), "TCP") && len(r.Endpoints) > 0 {
+	openedTCP := slices.ContainsFunc(o.Ports, func(p ObservedPort) bool { return p.Protocol == "TCP" })
+	if len(o.Routes) == 0 && openedTCP && len(r.Endpoints) > 0 {
 		// The code registers health routes, but none answered on a port the program
 		// opened: they belong to a server its default configuration does not start, and
 		// an HTTP probe on another port would never pass.
@@ -162,14 +163,6 @@ func printable(s string, n int) string {
 	out := b.String()
 	if len(out) > n {
 		out = strings.ToValidUTF8(out[:n], "") + "…"
-	}
-	return out
-}
-
-func protocols(ports []ObservedPort) []string {
-	var out []string
-	for _, p := range ports {
-		out = append(out, p.Protocol)
 	}
 	return out
 }
