@@ -206,7 +206,7 @@ func (a *argocd) waitFor(t *testing.T, what string, ok func() bool) {
 			return
 		}
 	}
-	t.Fatalf("%s did not answer in 90 s\n%s", what, a.logs())
+	t.Fatalf("%s did not answer in 90 s\n%s%s", what, a.logs(), a.diagnosis())
 }
 
 // logs is the tail of every component's log, for a failure message.
@@ -333,7 +333,7 @@ func (a *argocd) waitApp(t *testing.T, name string, timeout time.Duration, what 
 		}
 	}
 	status, _ := json.MarshalIndent(last.Status, "", "  ")
-	t.Fatalf("%s: not %s after %v; status:\n%s\n%s", name, what, timeout, status, a.logs())
+	t.Fatalf("%s: not %s after %v; status:\n%s\n%s%s", name, what, timeout, status, a.logs(), a.diagnosis())
 	return last
 }
 

@@ -185,7 +185,7 @@ func TestArgoCD(t *testing.T) {
 
 	start := time.Now()
 	kubectl(t, "apply", "-n", argocdNamespace, "-f", appset)
-	t.Cleanup(func() { deleteApplicationSet(t, svc.Name) }) // while Argo CD still runs
+	t.Cleanup(func() { a.deleteApplicationSet(t, svc.Name) }) // while Argo CD still runs
 	for _, env := range argocdEnvs {
 		app := a.waitApp(t, svc.Name+"-"+env, time.Minute, "generated", func(application) bool { return true })
 		if auto := app.Spec.SyncPolicy.Automated; (env == "prod") != (auto == nil) || (auto != nil && (!auto.Prune || !auto.SelfHeal)) {
@@ -259,7 +259,7 @@ stringData:
 `, argocdNamespace, addr))
 
 	svc := repo.service(t)
-	deleteApplicationSet(t, svc.Name)
+	a.deleteApplicationSet(t, svc.Name)
 	repo.editDescriptor(t, func(doc map[string]any) {
 		doc["argocd"].(map[string]any)["chart"] = map[string]any{"oci": addr + "/charts", "version": version}
 	})
@@ -270,7 +270,7 @@ stringData:
 	}
 	svc = repo.service(t)
 	kubectl(t, "apply", "-n", argocdNamespace, "-f", filepath.Join(repo.work, "deploy", "argocd", "applicationset.yaml"))
-	t.Cleanup(func() { deleteApplicationSet(t, svc.Name) })
+	t.Cleanup(func() { a.deleteApplicationSet(t, svc.Name) })
 	start := time.Now()
 	app := a.waitApp(t, svc.Name+"-dev", 4*time.Minute, "Synced and Healthy from the OCI chart", func(app application) bool {
 		return synced(app) && slices.Contains(app.Status.Sync.Revisions, version) && slices.Contains(app.Status.Sync.Revisions, head)
@@ -281,23 +281,31 @@ stringData:
 }
 
 // deleteApplicationSet deletes the ApplicationSet, whose Applications carry Argo CD's
-// resources finalizer: the controller prunes what they deployed, then lets them go. A
-// finalizer left after two minutes is removed, so that the namespace can go too.
-func deleteApplicationSet(t *testing.T, name string) {
+// resources finalizer: the garbage collector deletes the Applications, the controller
+// prunes what they deployed, then lets them go. A finalizer left after two minutes is
+// removed, so that the namespace can go too; that is a failure unless the test has
+// failed already (then Argo CD is not expected to be well).
+func (a *argocd) deleteApplicationSet(t *testing.T, name string) {
+	start := time.Now()
 	if out, err := exec.Command("kubectl", "delete", "applicationsets.argoproj.io", name, "-n", argocdNamespace, "--ignore-not-found", "--timeout=60s").CombinedOutput(); err != nil {
 		t.Logf("deleting the ApplicationSet: %v\n%s", err, out)
 	}
 	for range 120 {
 		if out, _ := exec.Command("kubectl", "get", "applications.argoproj.io", "-n", argocdNamespace, "-o", "name").Output(); len(bytes.TrimSpace(out)) == 0 {
+			t.Logf("ApplicationSet %s deleted, its Applications gone in %v", name, time.Since(start).Round(time.Second))
 			return
 		}
 		time.Sleep(time.Second)
 	}
+	report := t.Errorf
+	if t.Failed() {
+		report = t.Logf
+	}
+	report("Argo CD did not delete the Applications of a deleted ApplicationSet within two minutes\n%s", a.diagnosis())
 	out, _ := exec.Command("kubectl", "get", "applications.argoproj.io", "-n", argocdNamespace, "-o", "name").Output()
 	for _, app := range strings.Fields(string(out)) {
 		runQuiet("kubectl", "patch", app, "-n", argocdNamespace, "--type", "merge", "-p", `{"metadata":{"finalizers":null}}`)
 	}
-	t.Errorf("Argo CD did not delete the Applications of a deleted ApplicationSet within two minutes: %s", out)
 }
 
 // publishIngressAddress does what an ingress controller does once it serves an
