@@ -291,7 +291,8 @@ func (a *argocd) deleteApplicationSet(t *testing.T, name string) {
 		t.Logf("deleting the ApplicationSet: %v\n%s", err, out)
 	}
 	for range 120 {
-		if out, _ := exec.Command("kubectl", "get", "applications.argoproj.io", "-n", argocdNamespace, "-o", "name").Output(); len(bytes.TrimSpace(out)) == 0 {
+		// An answer, and an empty one: a kubectl that cannot reach the API server prints nothing too.
+		if out, err := exec.Command("kubectl", "get", "applications.argoproj.io", "-n", argocdNamespace, "-o", "name").Output(); err == nil && len(bytes.TrimSpace(out)) == 0 {
 			t.Logf("ApplicationSet %s deleted, its Applications gone in %v", name, time.Since(start).Round(time.Second))
 			return
 		}
