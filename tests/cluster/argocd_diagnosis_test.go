@@ -38,28 +38,15 @@ func (a *argocd) diagnosis() string {
 // applicationStates is a line per Application: sync and health, the operation's phase
 // and message, conditions, and whether (and since when) it is being deleted.
 func applicationStates() string {
-	out, err := exec.Command("kubectl", "get", "applications.argoproj.io", "-n", argocdNamespace, "-o", "json").Output()
+	list, err := listApplications()
 	if err != nil {
 		return fmt.Sprintf("applications: %v\n", err)
 	}
-	var list struct {
-		Items []struct {
-			application
-			Metadata struct {
-				Name              string   `json:"name"`
-				DeletionTimestamp string   `json:"deletionTimestamp"`
-				Finalizers        []string `json:"finalizers"`
-			} `json:"metadata"`
-		} `json:"items"`
-	}
-	if err := json.Unmarshal(out, &list); err != nil {
-		return fmt.Sprintf("applications: %v\n", err)
-	}
-	if len(list.Items) == 0 {
+	if len(list) == 0 {
 		return "applications: none\n"
 	}
 	var b strings.Builder
-	for _, app := range list.Items {
+	for _, app := range list {
 		s := app.Status
 		fmt.Fprintf(&b, "application %s: %s/%s", app.Metadata.Name, s.Sync.Status, s.Health.Status)
 		if op := s.OperationState; op != nil {

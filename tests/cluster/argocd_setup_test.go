@@ -268,7 +268,9 @@ func applyStdin(t *testing.T, doc string) {
 // application is what the tests read of an Argo CD Application's status.
 type application struct {
 	Metadata struct {
-		Name string `json:"name"`
+		Name              string   `json:"name"`
+		DeletionTimestamp string   `json:"deletionTimestamp"`
+		Finalizers        []string `json:"finalizers"`
 	} `json:"metadata"`
 	Spec struct {
 		Destination struct {
@@ -306,17 +308,28 @@ type application struct {
 // applications lists the Applications in Argo CD's namespace by name.
 func applications(t *testing.T) map[string]application {
 	t.Helper()
-	var list struct {
-		Items []application `json:"items"`
-	}
-	if err := json.Unmarshal([]byte(kubectl(t, "get", "applications.argoproj.io", "-n", argocdNamespace, "-o", "json")), &list); err != nil {
+	list, err := listApplications()
+	if err != nil {
 		t.Fatal(err)
 	}
 	out := map[string]application{}
-	for _, a := range list.Items {
+	for _, a := range list {
 		out[a.Metadata.Name] = a
 	}
 	return out
+}
+
+func listApplications() ([]application, error) {
+	out, err := exec.Command("kubectl", "get", "applications.argoproj.io", "-n", argocdNamespace, "-o", "json").Output()
+	if exit, ok := err.(*exec.ExitError); ok {
+		return nil, fmt.Errorf("kubectl get applications: %w\n%s", err, exit.Stderr)
+	} else if err != nil {
+		return nil, fmt.Errorf("kubectl get applications: %w", err)
+	}
+	var list struct {
+		Items []application `json:"items"`
+	}
+	return list.Items, json.Unmarshal(out, &list)
 }
 
 // waitApp polls one Application until ok says so, and fails with its status and
